@@ -1,0 +1,163 @@
+"""Take new file contents from the landing folder into the warehouse.
+
+Shared by every source: a source module only says how to read one file. This
+module decides which files are new, archives them, and records an outcome for
+every one (cal-itp style), each file in its own transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+
+from sources.landing import Archive, LandedFile, discover, sha256_of
+
+log = logging.getLogger(__name__)
+RAW_SCHEMA_SQL = (Path(__file__).parent / "raw_schema.sql").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class FileFinding:
+    rule_id: str
+    value: str | None = None
+    column_name: str | None = None
+
+
+@dataclass
+class FileLoad:
+    """What reading one file gave: its identity, any file-level findings, rows read."""
+
+    outcome: str  # 'parsed' | 'rejected'
+    submitter: str | None = None
+    kind: str | None = None
+    period: str | None = None
+    version: int | None = None
+    rows_read: int = 0
+    findings: list[FileFinding] = field(default_factory=list)
+
+    @classmethod
+    def rejected(cls, rule_id: str, value: str | None = None, column_name: str | None = None, **identity) -> "FileLoad":
+        return cls("rejected", findings=[FileFinding(rule_id, value, column_name)], **identity)
+
+
+class SourceReader(Protocol):
+    source: str
+
+    def identity(self, landed: LandedFile, seen_at: datetime) -> tuple:
+        """What the file's name says it is: (submitter, kind, period, version), Nones if nothing.
+
+        The same bytes count as a duplicate only under the same identity: a
+        report renamed to fix its name is a new report, not a copy."""
+
+    def load(self, con: duckdb.DuckDBPyConnection, content: Path, landed: LandedFile, file_seq: int, seen_at: datetime) -> FileLoad:
+        """Read one archived content, writing its rows inside the caller's transaction."""
+
+
+@dataclass
+class IntakeSummary:
+    source: str
+    unchanged: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    rows_read: int = 0
+
+    def as_metadata(self) -> dict[str, int]:
+        return {"files_unchanged": self.unchanged, **{f"files_{k}": v for k, v in self.outcomes.items()}, "rows_read": self.rows_read}
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(RAW_SCHEMA_SQL)
+
+
+def take_in(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    archive: Archive,
+    reader: SourceReader,
+    run_id: str,
+    seen_at: datetime,
+    progress: Callable[[str], None] = log.info,
+) -> IntakeSummary:
+    ensure_raw_schema(con)
+    summary = IntakeSummary(reader.source)
+    known = set(con.execute("SELECT path, file_sha256 FROM raw.landed_files WHERE source = ?", [reader.source]).fetchall())
+    known_contents = set(
+        con.execute(
+            """SELECT file_sha256, submitter, kind, period, version FROM raw.landed_files
+               WHERE source = ? AND outcome <> 'duplicate'""",
+            [reader.source],
+        ).fetchall()
+    )
+    files = discover(landing_dir, reader.source)
+    new_files = [(f, sha256_of(f.absolute_path)) for f in files]
+    new_files = [(f, sha) for f, sha in new_files if (f.path, sha) not in known]
+    summary.unchanged = len(files) - len(new_files)
+    progress(f"{reader.source}: {len(files)} files in landing, {len(new_files)} new or changed")
+    for number, (landed, sha) in enumerate(new_files, start=1):
+        content = archive.keep(landed.absolute_path, sha)
+        archive.record_sighting(sha, landed.path, reader.source, seen_at)
+        con.begin()
+        try:
+            file_seq = con.execute("SELECT coalesce(max(file_seq), 0) + 1 FROM raw.landed_files").fetchall()[0][0]
+            content_key = (sha, *reader.identity(landed, seen_at))
+            if content_key in known_contents:
+                load = FileLoad("duplicate", *content_key[1:])
+            else:
+                load = _read_safely(con, reader, content, landed, file_seq, seen_at)
+            _record(con, file_seq, sha, landed, reader.source, seen_at, run_id, load)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        known_contents.add(content_key)
+        summary.outcomes[load.outcome] += 1
+        summary.rows_read += load.rows_read
+        if number % 50 == 0 or number == len(new_files):
+            progress(f"{reader.source}: {number}/{len(new_files)} files taken in, {summary.rows_read} rows read")
+    return summary
+
+
+def _read_safely(con, reader: SourceReader, content: Path, landed: LandedFile, file_seq: int, seen_at: datetime) -> FileLoad:
+    """A reader's unforeseen failure on one file rejects that file, not the run.
+
+    The file gets RF01 with the error's text; engineers get the traceback in the
+    log. DuckDB has no savepoints, so rows the reader had already written for
+    this file are deleted by file_seq before the rejection is recorded.
+    """
+    try:
+        return reader.load(con, content, landed, file_seq, seen_at)
+    except Exception as error:
+        log.warning("reader failed on %s:\n%s", landed.path, traceback.format_exc())
+        for table in _row_tables(con):
+            con.execute(f"DELETE FROM raw.{table} WHERE file_seq = ?", [file_seq])
+        return FileLoad.rejected("RF01", f"unexpected reader error: {type(error).__name__}: {error}"[:500])
+
+
+def _row_tables(con) -> list[str]:
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name NOT IN ('landed_files', 'file_findings')"
+    ).fetchall()
+    return [name for (name,) in names]
+
+
+def _record(con, file_seq: int, sha: str, landed: LandedFile, source: str, seen_at: datetime, run_id: str, load: FileLoad) -> None:
+    con.execute(
+        """INSERT INTO raw.landed_files
+           (file_seq, file_sha256, path, source, size_bytes, first_seen_at, run_id, outcome,
+            submitter, kind, period, version, rows_read)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [file_seq, sha, landed.path, source, landed.size_bytes, seen_at, run_id, load.outcome,
+         load.submitter, load.kind, load.period, load.version, load.rows_read],
+    )
+    if load.findings:
+        con.executemany(
+            "INSERT INTO raw.file_findings (file_seq, rule_id, column_name, value) VALUES (?, ?, ?, ?)",
+            [[file_seq, f.rule_id, f.column_name, f.value] for f in load.findings],
+        )

@@ -1,0 +1,49 @@
+-- What the intake writes: one row per file sighting, its file-level findings,
+-- and the rows read from it, as text. Everything else is derived by dbt.
+-- Append-only: a file is written in one transaction, so a crash leaves either
+-- all of a file or none of it.
+CREATE SCHEMA IF NOT EXISTS raw;
+
+CREATE TABLE IF NOT EXISTS raw.landed_files (
+    file_seq        BIGINT PRIMARY KEY,  -- first-seen order across all runs
+    file_sha256     VARCHAR NOT NULL,
+    path            VARCHAR NOT NULL,    -- relative to LANDING_DIR, '/'-separated
+    source          VARCHAR NOT NULL,
+    size_bytes      BIGINT NOT NULL,
+    first_seen_at   TIMESTAMPTZ NOT NULL,
+    run_id          VARCHAR,
+    outcome         VARCHAR NOT NULL CHECK (outcome IN ('parsed', 'rejected', 'duplicate')),
+    submitter       VARCHAR,
+    kind            VARCHAR,
+    period          VARCHAR,
+    version         INTEGER,
+    rows_read       BIGINT NOT NULL DEFAULT 0,
+    UNIQUE (path, file_sha256)
+);
+
+CREATE TABLE IF NOT EXISTS raw.file_findings (
+    file_seq        BIGINT NOT NULL,
+    rule_id         VARCHAR NOT NULL,
+    column_name     VARCHAR,
+    value           VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.regional_rows (
+    file_seq              BIGINT NOT NULL,
+    row_number            INTEGER NOT NULL,
+    row_kind              VARCHAR NOT NULL CHECK (row_kind IN ('data', 'total')),
+    province              VARCHAR,
+    program_code          VARCHAR,
+    activity              VARCHAR,
+    entrepreneurs         VARCHAR,
+    enterprises           VARCHAR,
+    community_enterprises VARCHAR,
+    products              VARCHAR,
+    people                VARCHAR,
+    networks              VARCHAR,
+    economic_value_mb     VARCHAR,
+    budget_allocated_mb   VARCHAR,
+    budget_disbursed_mb   VARCHAR,
+    raw_record            JSON NOT NULL,
+    PRIMARY KEY (file_seq, row_number)
+);

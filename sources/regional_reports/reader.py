@@ -1,0 +1,65 @@
+"""Read one regional report (plan or monthly result) into `raw.regional_rows`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+import duckdb
+import pandas as pd
+
+from sources.intake import FileLoad
+from sources.landing import LandedFile
+from sources.reference import Reference
+from sources.regional_reports.naming import NameProblem, parse_report_name
+from sources.regional_reports.table import COLUMNS, TableProblem, csv_grid, parse_table, xlsx_grid
+from sources.thai import BEMonth
+
+SOURCE = "regional_reports"
+_ROW_COLUMNS = ["file_seq", "row_number", "row_kind", *COLUMNS, "raw_record"]
+
+
+class RegionalReportReader:
+    source = SOURCE
+
+    def __init__(self, reference: Reference):
+        self.province_codes = reference.province_codes
+
+    def _name(self, landed: LandedFile, seen_at: datetime):
+        return parse_report_name(PurePosixPath(landed.path).name, self.province_codes, BEMonth.of(seen_at))
+
+    def identity(self, landed: LandedFile, seen_at: datetime) -> tuple:
+        name = self._name(landed, seen_at)
+        if isinstance(name, NameProblem):
+            return (None, None, None, None)
+        return (name.submitter, name.kind, name.period, name.version)
+
+    def load(self, con: duckdb.DuckDBPyConnection, content: Path, landed: LandedFile, file_seq: int, seen_at: datetime) -> FileLoad:
+        name = self._name(landed, seen_at)
+        if isinstance(name, NameProblem):
+            return FileLoad.rejected(name.rule_id, name.value)
+        identity = {"submitter": name.submitter, "kind": name.kind, "period": name.period, "version": name.version}
+        try:
+            if landed.path.lower().endswith(".csv"):
+                table = parse_table(csv_grid(content.read_bytes()))
+            else:
+                table = parse_table(xlsx_grid(content))
+        except TableProblem as problem:
+            return FileLoad.rejected(problem.rule_id, problem.value, problem.column_name, **identity)
+        if table.data_rows == 0:
+            return FileLoad.rejected("RF05", None, **identity)
+        frame = pd.DataFrame(
+            [
+                [file_seq, row.row_number, row.row_kind, *(row.cells.get(c) for c in COLUMNS), json.dumps(row.raw_record, ensure_ascii=False)]
+                for row in table.rows
+            ],
+            columns=_ROW_COLUMNS,
+            dtype=object,
+        )
+        con.register("regional_rows_frame", frame)
+        try:
+            con.execute("INSERT INTO raw.regional_rows BY NAME SELECT * FROM regional_rows_frame")
+        finally:
+            con.unregister("regional_rows_frame")
+        return FileLoad("parsed", rows_read=table.data_rows, **identity)

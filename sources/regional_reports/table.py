@@ -1,0 +1,186 @@
+"""Find the table in a regional report and turn it into rows of text cells.
+
+Cells stay text here: turning text into numbers, and judging it, happens in
+SQL over all rows at once (dbt staging), so that every rule has one home.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+from sources.thai import decode_thai_text
+
+# canonical column -> (Thai header, English header); the canonical name itself also matches.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "province": ("จังหวัด", "province"),
+    "program_code": ("รหัสโครงการ", "program code"),
+    "activity": ("กิจกรรม", "activity"),
+    "entrepreneurs": ("ผู้ประกอบการ (ราย)", "entrepreneurs"),
+    "enterprises": ("สถานประกอบการ (แห่ง)", "enterprises"),
+    "community_enterprises": ("วิสาหกิจชุมชน (กลุ่ม)", "community enterprises"),
+    "products": ("ผลิตภัณฑ์ (รายการ)", "products"),
+    "people": ("บุคลากร (คน)", "people"),
+    "networks": ("เครือข่าย (เครือข่าย)", "networks"),
+    "economic_value_mb": ("มูลค่าทางเศรษฐกิจ (ล้านบาท)", "economic value"),
+    "budget_allocated_mb": ("งบประมาณที่ได้รับจัดสรร (ล้านบาท)", "budget allocated"),
+    "budget_disbursed_mb": ("งบประมาณเบิกจ่าย (ล้านบาท)", "budget disbursed"),
+}
+REQUIRED_COLUMNS = ("province", "program_code")
+# Free text may fill up to 15 lines above the header row.
+MAX_LINES_ABOVE_HEADER = 15
+MIN_KNOWN_HEADER_CELLS = 3
+PREFERRED_SHEETS = ("ผลการดำเนินงาน", "แผน", "result", "plan")
+_TOTAL_ROW = re.compile(r"^(รวม|total)", re.IGNORECASE)
+
+
+def normalise_header(text: str) -> str:
+    """Trim, fold case and white space, drop a trailing unit in parentheses."""
+    folded = re.sub(r"[\s_]+", " ", text).strip().casefold()
+    return re.sub(r"\s*\([^()]*\)$", "", folded).strip()
+
+
+_HEADER_LOOKUP: dict[str, str] = {}
+for _canonical, _names in COLUMNS.items():
+    for _name in (_canonical, *_names):
+        _HEADER_LOOKUP[normalise_header(_name)] = _canonical
+
+
+class TableProblem(Exception):
+    """The file as a whole cannot be loaded; carries the rule and the value to report."""
+
+    def __init__(self, rule_id: str, value: str, column_name: str | None = None):
+        super().__init__(f"{rule_id}: {value}")
+        self.rule_id = rule_id
+        self.value = value
+        self.column_name = column_name
+
+
+@dataclass
+class TableRow:
+    row_number: int  # the line or row number a person sees in the file
+    row_kind: str  # 'data' | 'total'
+    cells: dict[str, str | None]  # canonical column -> trimmed text, None when empty
+    raw_record: dict[str, str]  # every non-empty cell under its header as written
+
+
+@dataclass
+class Table:
+    columns: list[str]  # canonical columns present
+    rows: list[TableRow] = field(default_factory=list)
+
+    @property
+    def data_rows(self) -> int:
+        return sum(1 for row in self.rows if row.row_kind == "data")
+
+
+def cell_text(value: object) -> str:
+    """An Excel or CSV cell as the text a person reads in it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def csv_grid(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for each CSV record; the line is where the record starts."""
+    text = decode_thai_text(data)
+    if text is None:
+        raise TableProblem("RF01", "the text is neither UTF-8 nor Thai Windows (cp874)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line = 1
+    try:
+        for record in reader:
+            yield line, [cell.strip() for cell in record]
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise TableProblem("RF01", f"CSV line {line}: {error}") from None
+
+
+def choose_sheet(sheet_names: list[str]) -> str:
+    by_folded = {name.strip().casefold(): name for name in sheet_names}
+    for preferred in PREFERRED_SHEETS:
+        if preferred.casefold() in by_folded:
+            return by_folded[preferred.casefold()]
+    return sheet_names[0]
+
+
+def xlsx_grid(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) for each worksheet row; formulas give their cached value."""
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own error for every bad package
+        raise TableProblem("RF01", f"not a readable .xlsx workbook: {error}") from None
+    with workbook:
+        if not workbook.sheet_names:
+            raise TableProblem("RF01", "the workbook has no worksheet")
+        try:
+            sheet = workbook.get_sheet_by_name(choose_sheet(workbook.sheet_names))
+            # iter_rows starts at the sheet's first row, even when it is empty.
+            for index, cells in enumerate(sheet.iter_rows()):
+                yield index + 1, [cell_text(cell) for cell in cells]
+        except TableProblem:
+            raise
+        except Exception as error:
+            raise TableProblem("RF01", f"the worksheet cannot be read: {error}") from None
+
+
+def _header_columns(cells: list[str]) -> dict[int, str]:
+    return {i: _HEADER_LOOKUP[key] for i, cell in enumerate(cells) if (key := normalise_header(cell)) in _HEADER_LOOKUP}
+
+
+def parse_table(grid: Iterable[tuple[int, list[str]]]) -> Table:
+    """Find the header, then sort each row below it into data, total or not-a-row."""
+    rows = iter(grid)
+    header: list[str] | None = None
+    by_index: dict[int, str] = {}
+    lines_seen = 0
+    for _, cells in rows:
+        if not any(cells):
+            continue
+        known = _header_columns(cells)
+        if len(known) >= MIN_KNOWN_HEADER_CELLS:
+            header, by_index = cells, known
+            break
+        lines_seen += 1
+        if lines_seen > MAX_LINES_ABOVE_HEADER:
+            break
+    if header is None:
+        raise TableProblem("RF04", "no header row with at least three known column names in the first 16 lines")
+    present = list(by_index.values())
+    for canonical in present:
+        if present.count(canonical) > 1:
+            raise TableProblem("RF04", "the column appears more than once", canonical)
+    for canonical in REQUIRED_COLUMNS:
+        if canonical not in present:
+            raise TableProblem("RF04", "a required column is missing", canonical)
+
+    table = Table(columns=present)
+    raw_names = [name or f"column_{i + 1}" for i, name in enumerate(header)]
+    for row_number, cells in rows:
+        filled = [cell for cell in cells if cell]
+        if len(filled) <= 1:
+            continue  # blank rows and one-cell notes are not data
+        if len(_header_columns(cells)) >= MIN_KNOWN_HEADER_CELLS:
+            continue  # the header repeated (a printed report's page break) is not data
+        values = {canonical: (cells[i] or None) if i < len(cells) else None for i, canonical in by_index.items()}
+        raw_record = {
+            (raw_names[i] if i < len(raw_names) else f"column_{i + 1}"): cell for i, cell in enumerate(cells) if cell
+        }
+        kind = "total" if _TOTAL_ROW.match(filled[0]) else "data"
+        table.rows.append(TableRow(row_number, kind, values, raw_record))
+    return table

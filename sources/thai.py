@@ -1,0 +1,97 @@
+"""Thai-specific parsing shared by every source: digits, Buddhist-Era periods,
+text encodings and the national id check digit.
+
+The SQL side of the warehouse has twins of some of these (see
+`dbt_project/macros/thai.sql`); tests hold the two to the same cases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BE_OFFSET = 543
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
+FIRST_FISCAL_YEAR = 2560
+
+
+def arabic_digits(text: str) -> str:
+    """Thai digits are digits: '๑,๒๓๔' -> '1,234'."""
+    return text.translate(_TO_ARABIC)
+
+
+@dataclass(frozen=True, order=True)
+class BEMonth:
+    """A month named by its Buddhist-Era year, as submitters write it (`2566-03`)."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> "BEMonth | None":
+        match = re.fullmatch(r"(\d{4})-(\d{2})", arabic_digits(text.strip()))
+        if not match:
+            return None
+        year, month = int(match[1]), int(match[2])
+        if not 1 <= month <= 12:
+            return None
+        return cls(year, month)
+
+    @classmethod
+    def of(cls, moment: datetime) -> "BEMonth":
+        """The Bangkok month a moment falls in."""
+        local = moment.astimezone(BANGKOK)
+        return cls(local.year + BE_OFFSET, local.month)
+
+    @property
+    def fiscal_year(self) -> int:
+        # FY runs October-September and is named by the BE year it ends in.
+        return self.year + 1 if self.month >= 10 else self.year
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def fiscal_year_of(moment: datetime) -> int:
+    return BEMonth.of(moment).fiscal_year
+
+
+def decode_thai_text(data: bytes) -> str | None:
+    """Decode a submitter's text file: UTF-8 (with or without BOM) or cp874.
+
+    Returns None when the bytes are neither, so the caller can reject the file.
+    UTF-8 is tried first because valid multi-byte UTF-8 is vanishingly unlikely
+    to be an accident, while cp874 accepts most byte strings.
+    """
+    if b"\x00" in data:
+        return None  # UTF-16/32 or binary: neither of the two encodings we accept
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp874")
+    except UnicodeDecodeError:
+        return None
+
+
+# U+FFFD, C1 controls, and the tell-tale of Thai UTF-8 read as Latin-1/cp1252.
+_DAMAGED = re.compile("[\ufffd\u0080-\u009f]|à¸|à¹")
+
+
+def is_damaged_text(text: str) -> bool:
+    return bool(_DAMAGED.search(text))
+
+
+def thai_id_check_digit_holds(thirteen_digits: str) -> bool:
+    """The 13-digit Thai id (person or juristic person) check digit."""
+    if not re.fullmatch(r"\d{13}", thirteen_digits):
+        return False
+    total = sum(int(d) * (13 - i) for i, d in enumerate(thirteen_digits[:12]))
+    return (11 - total % 11) % 10 == int(thirteen_digits[12])
