@@ -29,6 +29,8 @@ class FileFinding:
     rule_id: str
     value: str | None = None
     column_name: str | None = None
+    detail_en: str | None = None
+    detail_th: str | None = None
 
 
 @dataclass
@@ -44,8 +46,8 @@ class FileLoad:
     findings: list[FileFinding] = field(default_factory=list)
 
     @classmethod
-    def rejected(cls, rule_id: str, value: str | None = None, column_name: str | None = None, **identity) -> "FileLoad":
-        return cls("rejected", findings=[FileFinding(rule_id, value, column_name)], **identity)
+    def rejected(cls, finding: FileFinding, **identity) -> "FileLoad":
+        return cls("rejected", findings=[finding], **identity)
 
 
 class SourceReader(Protocol):
@@ -137,7 +139,8 @@ def _read_safely(con, reader: SourceReader, content: Path, landed: LandedFile, f
         log.warning("reader failed on %s:\n%s", landed.path, traceback.format_exc())
         for table in _row_tables(con):
             con.execute(f"DELETE FROM raw.{table} WHERE file_seq = ?", [file_seq])
-        return FileLoad.rejected("RF01", f"unexpected reader error: {type(error).__name__}: {error}"[:500])
+        text = f"{type(error).__name__}: {error}"[:500]
+        return FileLoad.rejected(FileFinding("RF01", None, None, f"unexpected reader error: {text}", f"โปรแกรมอ่านไฟล์ขัดข้อง: {text}"))
 
 
 def _row_tables(con) -> list[str]:
@@ -158,6 +161,6 @@ def _record(con, file_seq: int, sha: str, landed: LandedFile, source: str, seen_
     )
     if load.findings:
         con.executemany(
-            "INSERT INTO raw.file_findings (file_seq, rule_id, column_name, value) VALUES (?, ?, ?, ?)",
-            [[file_seq, f.rule_id, f.column_name, f.value] for f in load.findings],
+            "INSERT INTO raw.file_findings (file_seq, rule_id, column_name, value, detail_en, detail_th) VALUES (?, ?, ?, ?, ?, ?)",
+            [[file_seq, f.rule_id, f.column_name, f.value, f.detail_en, f.detail_th] for f in load.findings],
         )

@@ -25,7 +25,9 @@ CREATE TABLE IF NOT EXISTS raw.file_findings (
     file_seq        BIGINT NOT NULL,
     rule_id         VARCHAR NOT NULL,
     column_name     VARCHAR,
-    value           VARCHAR
+    value           VARCHAR,
+    detail_en       VARCHAR,  -- what exactly, appended to the rule's message
+    detail_th       VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS raw.regional_rows (

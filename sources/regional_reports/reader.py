@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 import duckdb
 import pandas as pd
 
-from sources.intake import FileLoad
+from sources.intake import FileFinding, FileLoad
 from sources.landing import LandedFile
 from sources.reference import Reference
 from sources.regional_reports.naming import NameProblem, parse_report_name
@@ -38,7 +38,7 @@ class RegionalReportReader:
     def load(self, con: duckdb.DuckDBPyConnection, content: Path, landed: LandedFile, file_seq: int, seen_at: datetime) -> FileLoad:
         name = self._name(landed, seen_at)
         if isinstance(name, NameProblem):
-            return FileLoad.rejected(name.rule_id, name.value)
+            return FileLoad.rejected(name.finding)
         identity = {"submitter": name.submitter, "kind": name.kind, "period": name.period, "version": name.version}
         try:
             if landed.path.lower().endswith(".csv"):
@@ -46,9 +46,9 @@ class RegionalReportReader:
             else:
                 table = parse_table(xlsx_grid(content))
         except TableProblem as problem:
-            return FileLoad.rejected(problem.rule_id, problem.value, problem.column_name, **identity)
+            return FileLoad.rejected(problem.finding, **identity)
         if table.data_rows == 0:
-            return FileLoad.rejected("RF05", None, **identity)
+            return FileLoad.rejected(FileFinding("RF05", None, None, "header found but no data rows below it", "พบหัวตารางแต่ไม่มีแถวข้อมูล"), **identity)
         frame = pd.DataFrame(
             [
                 [file_seq, row.row_number, row.row_kind, *(row.cells.get(c) for c in COLUMNS), json.dumps(row.raw_record, ensure_ascii=False)]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import python_calamine
 
+from sources.intake import FileFinding
 from sources.thai import decode_thai_text
 
 # canonical column -> (Thai header, English header); the canonical name itself also matches.
@@ -54,13 +55,11 @@ for _canonical, _names in COLUMNS.items():
 
 
 class TableProblem(Exception):
-    """The file as a whole cannot be loaded; carries the rule and the value to report."""
+    """The file as a whole cannot be loaded; carries the finding to report."""
 
-    def __init__(self, rule_id: str, value: str, column_name: str | None = None):
-        super().__init__(f"{rule_id}: {value}")
-        self.rule_id = rule_id
-        self.value = value
-        self.column_name = column_name
+    def __init__(self, rule_id: str, detail_en: str, detail_th: str, column_name: str | None = None, value: str | None = None):
+        super().__init__(f"{rule_id}: {detail_en}")
+        self.finding = FileFinding(rule_id, value, column_name, detail_en, detail_th)
 
 
 @dataclass
@@ -100,7 +99,7 @@ def csv_grid(data: bytes) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for each CSV record; the line is where the record starts."""
     text = decode_thai_text(data)
     if text is None:
-        raise TableProblem("RF01", "the text is neither UTF-8 nor Thai Windows (cp874)")
+        raise TableProblem("RF01", "the text is neither UTF-8 nor Thai Windows (cp874)", "ข้อความไม่ได้เข้ารหัสแบบ UTF-8 หรือ Thai Windows (cp874)")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     line = 1
     try:
@@ -108,7 +107,7 @@ def csv_grid(data: bytes) -> Iterator[tuple[int, list[str]]]:
             yield line, [cell.strip() for cell in record]
             line = reader.line_num + 1
     except csv.Error as error:
-        raise TableProblem("RF01", f"CSV line {line}: {error}") from None
+        raise TableProblem("RF01", f"CSV line {line}: {error}", f"CSV บรรทัดที่ {line}: {error}") from None
 
 
 def choose_sheet(sheet_names: list[str]) -> str:
@@ -124,10 +123,10 @@ def xlsx_grid(path: Path) -> Iterator[tuple[int, list[str]]]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error for every bad package
-        raise TableProblem("RF01", f"not a readable .xlsx workbook: {error}") from None
+        raise TableProblem("RF01", f"not a readable .xlsx workbook: {error}", f"ไม่ใช่ไฟล์ .xlsx ที่อ่านได้: {error}") from None
     with workbook:
         if not workbook.sheet_names:
-            raise TableProblem("RF01", "the workbook has no worksheet")
+            raise TableProblem("RF01", "the workbook has no worksheet", "ไม่มีแผ่นงานในไฟล์")
         try:
             sheet = workbook.get_sheet_by_name(choose_sheet(workbook.sheet_names))
             # iter_rows starts at the sheet's first row, even when it is empty.
@@ -136,7 +135,7 @@ def xlsx_grid(path: Path) -> Iterator[tuple[int, list[str]]]:
         except TableProblem:
             raise
         except Exception as error:
-            raise TableProblem("RF01", f"the worksheet cannot be read: {error}") from None
+            raise TableProblem("RF01", f"the worksheet cannot be read: {error}", f"อ่านแผ่นงานไม่ได้: {error}") from None
 
 
 def _header_columns(cells: list[str]) -> dict[int, str]:
@@ -160,14 +159,18 @@ def parse_table(grid: Iterable[tuple[int, list[str]]]) -> Table:
         if lines_seen > MAX_LINES_ABOVE_HEADER:
             break
     if header is None:
-        raise TableProblem("RF04", "no header row with at least three known column names in the first 16 lines")
+        raise TableProblem(
+            "RF04",
+            "no header row with at least three known column names in the first 16 lines",
+            "ไม่พบแถวหัวตารางที่มีชื่อคอลัมน์ที่รู้จักอย่างน้อยสามคอลัมน์ใน 16 บรรทัดแรก",
+        )
     present = list(by_index.values())
     for canonical in present:
         if present.count(canonical) > 1:
-            raise TableProblem("RF04", "the column appears more than once", canonical)
+            raise TableProblem("RF04", f"the column {canonical} appears more than once", f"คอลัมน์ {COLUMNS[canonical][0]} ซ้ำกัน", canonical)
     for canonical in REQUIRED_COLUMNS:
         if canonical not in present:
-            raise TableProblem("RF04", "a required column is missing", canonical)
+            raise TableProblem("RF04", f"the required column {canonical} is missing", f"ไม่มีคอลัมน์ {COLUMNS[canonical][0]} ซึ่งจำเป็น", canonical)
 
     table = Table(columns=present)
     raw_names = [name or f"column_{i + 1}" for i, name in enumerate(header)]

@@ -1,0 +1,45 @@
+{#- SQL twins of sources/thai.py; tests hold both to the same cases. -#}
+
+{% macro arabic_digits(text) -%}
+    translate({{ text }}, '๐๑๒๓๔๕๖๗๘๙', '0123456789')
+{%- endmacro %}
+
+{#- A submitter's number as text, Thai digits and thousands separators allowed,
+    a lone '-' meaning zero. NULL when empty or not a number (see is_number). -#}
+{% macro number_text(text) -%}
+    replace(trim({{ arabic_digits(text) }}), ' ', '')
+{%- endmacro %}
+
+{% macro is_number(text) -%}
+    (
+        {{ number_text(text) }} = '-'
+        or regexp_full_match({{ number_text(text) }}, '[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?')
+    )
+{%- endmacro %}
+
+{% macro parse_number(text) -%}
+    case
+        when {{ number_text(text) }} = '-' then 0::decimal(38, 6)
+        when {{ is_number(text) }} then try_cast(replace({{ number_text(text) }}, ',', '') as decimal(38, 6))
+    end
+{%- endmacro %}
+
+{#- `YYYY-MM` BE month -> fiscal year (October-September, named by its ending year). -#}
+{% macro fiscal_year_of_period(period) -%}
+    (cast(substr({{ period }}, 1, 4) as integer) + case when cast(substr({{ period }}, 6, 2) as integer) >= 10 then 1 else 0 end)
+{%- endmacro %}
+
+{#- 1 = Oct-Dec, 2 = Jan-Mar, 3 = Apr-Jun, 4 = Jul-Sep -#}
+{% macro fiscal_quarter_of_period(period) -%}
+    (((cast(substr({{ period }}, 6, 2) as integer) + 2) % 12) // 3 + 1)
+{%- endmacro %}
+
+{#- Text damaged by a wrong encoding: U+FFFD, C1 controls, Thai UTF-8 read as Latin-1. -#}
+{% macro is_damaged_text(text) -%}
+    regexp_matches({{ text }}, '[\x{FFFD}\x{80}-\x{9F}]|à¸|à¹')
+{%- endmacro %}
+
+{#- Submitters' free text compared for keys: trimmed, white space folded, case folded. -#}
+{% macro fold_text(text) -%}
+    lower(regexp_replace(trim(coalesce({{ text }}, '')), '\s+', ' ', 'g'))
+{%- endmacro %}

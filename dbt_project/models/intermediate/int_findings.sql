@@ -1,0 +1,32 @@
+-- Every finding of every source, in one shape: the file, the row as a person
+-- sees it (null for the whole file), the rule, the column and the value.
+with all_findings as (
+    select file_seq, null::integer as row_number, rule_id, column_name, value, detail_en, detail_th
+    from {{ source('raw', 'file_findings') }}
+    union all
+    select file_seq, row_number, rule_id, column_name, value, null, null
+    from {{ ref('int_regional_row_errors') }}
+    union all
+    select file_seq, row_number, 'RR07', 'activity', activity, null, null
+    from {{ ref('int_regional_rows') }} where repeats_earlier_row
+    union all
+    select file_seq, row_number, rule_id, column_name, value, detail_en, detail_th
+    from {{ ref('int_regional_warnings') }}
+)
+
+select
+    all_findings.file_seq,
+    files.file_sha256,
+    files.path,
+    files.source,
+    files.submitter,
+    all_findings.row_number,
+    all_findings.rule_id,
+    rules.severity,
+    rules.message_th || coalesce(' (' || all_findings.detail_th || ')', '') as message_th,
+    rules.message_en || coalesce(' (' || all_findings.detail_en || ')', '') as message_en,
+    all_findings.column_name,
+    left(all_findings.value, 500) as value
+from all_findings
+join {{ ref('stg_landed_files') }} as files using (file_seq)
+join {{ ref('quality_rules') }} as rules using (rule_id)

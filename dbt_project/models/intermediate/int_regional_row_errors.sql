@@ -1,0 +1,55 @@
+-- Row rules RR01-RR06 and RR10: everything that can be judged from the row alone.
+-- RR07 needs to know which rows are accepted, so it lives in int_regional_rows.
+with data_rows as (
+    select * from {{ ref('stg_regional_rows') }} where row_kind = 'data'
+),
+
+values_ as (
+    select * from {{ ref('stg_regional_values') }} where row_kind = 'data'
+),
+
+text_cells as (
+    unpivot (
+        select file_seq, row_number, province_text as province, program_code_text as program_code, activity
+        from data_rows
+    )
+    on province, program_code, activity
+    into name column_name value value_text
+)
+
+select file_seq, row_number, 'RR01' as rule_id, 'province' as column_name, null as value
+from data_rows where province_text is null
+union all
+select file_seq, row_number, 'RR01', 'program_code', null
+from data_rows where program_code_text is null
+union all
+select file_seq, row_number, 'RR02', indicator, value_text
+from values_
+where not is_number
+   or value is null
+   or (is_count and value <> trunc(value))
+union all
+select file_seq, row_number, 'RR03', indicator, value_text
+from values_ where is_number and value < 0
+union all
+select file_seq, row_number, 'RR04', 'province', province_text
+from data_rows where province_text is not null and province_code is null
+union all
+select data_rows.file_seq, data_rows.row_number, 'RR05', 'province', data_rows.province_text
+from data_rows
+left join {{ ref('int_province_region_by_fiscal_year') }} as zoning
+    on zoning.province_code = data_rows.province_code
+   and zoning.fiscal_year = data_rows.fiscal_year
+where data_rows.province_code is not null
+  and case
+        when data_rows.submitter = 'DIPROM' then false
+        when data_rows.submitter like 'PIO%' then data_rows.province_code <> substr(data_rows.submitter, 4)
+        when data_rows.submitter like 'IPC%' then zoning.region_no is distinct from cast(substr(data_rows.submitter, 4) as integer)
+        else true
+      end
+union all
+select file_seq, row_number, 'RR06', 'program_code', program_code_text
+from data_rows where program_code_text is not null and program_code is null
+union all
+select file_seq, row_number, 'RR10', column_name, value_text
+from text_cells where {{ is_damaged_text('value_text') }}
