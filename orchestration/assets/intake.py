@@ -1,0 +1,37 @@
+"""The intake asset: every new file content from the landing folder, archived and read."""
+
+
+from datetime import datetime, timezone
+
+import dagster as dg
+
+from orchestration.resources import WarehouseResource
+from sources.intake import take_in
+from sources.landing import Archive
+from sources.reference import Reference
+from sources.regional_reports.reader import RegionalReportReader
+
+# The raw tables the intake appends to; dbt reads them as its sources.
+RAW_TABLES = {
+    "landed_files": "One row per sighting of a (path, content) pair, with its outcome.",
+    "file_findings": "File-level findings made while reading.",
+    "regional_rows": "Data and total rows of regional reports, as text.",
+}
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["raw", table], description=text, group_name="raw") for table, text in RAW_TABLES.items()],
+    name="landing_intake",
+    description="New or changed files from LANDING_DIR: archived by SHA-256, read, and written to the raw schema with an outcome for each.",
+)
+def landing_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    layout = warehouse.layout
+    seen_at = datetime.now(timezone.utc)
+    readers = [RegionalReportReader(Reference.from_seeds())]
+    metadata: dict[str, int] = {}
+    with warehouse.connect() as con:
+        for reader in readers:
+            summary = take_in(con, layout.landing_dir, Archive(layout.archive_dir), reader, context.run_id, seen_at, context.log.info)
+            metadata.update({f"{reader.source}/{key}": value for key, value in summary.as_metadata().items()})
+    for table in RAW_TABLES:
+        yield dg.MaterializeResult(asset_key=["raw", table], metadata=metadata if table == "landed_files" else {})

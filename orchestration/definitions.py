@@ -1,0 +1,18 @@
+"""The code location: assets, job and resources, and nothing else."""
+
+import dagster as dg
+
+from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_models
+from orchestration.assets.intake import landing_intake
+from orchestration.assets.publish import analytics_database
+from orchestration.jobs import nightly_load
+from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
+
+defs = dg.Definitions(
+    assets=[landing_intake, warehouse_dbt_models, analytics_database],
+    jobs=[nightly_load],
+    resources={
+        "warehouse": WarehouseResource(),
+        "dbt": WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+    },
+)

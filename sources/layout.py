@@ -1,0 +1,37 @@
+"""Where the warehouse reads and writes, from the contract's environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class WarehouseLayout:
+    landing_dir: Path
+    warehouse_dir: Path
+
+    @classmethod
+    def from_env(cls, landing_dir: str | None = None, warehouse_dir: str | None = None) -> "WarehouseLayout":
+        """Explicit arguments win over `LANDING_DIR`/`WAREHOUSE_DIR`, which win over
+        the contract's defaults; relative paths are taken from the working directory."""
+        landing = landing_dir or os.environ.get("LANDING_DIR") or "data/landing"
+        warehouse = warehouse_dir or os.environ.get("WAREHOUSE_DIR") or "data/warehouse"
+        return cls(Path(landing).resolve(), Path(warehouse).resolve())
+
+    @property
+    def warehouse_db(self) -> Path:
+        return self.warehouse_dir / "warehouse.duckdb"
+
+    @property
+    def analytics_db(self) -> Path:
+        return self.warehouse_dir / "analytics.duckdb"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.warehouse_dir / "archive"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.warehouse_dir / "reports"
