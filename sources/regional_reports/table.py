@@ -39,6 +39,10 @@ REQUIRED_COLUMNS = ("province", "program_code")
 MAX_LINES_ABOVE_HEADER = 15
 MIN_KNOWN_HEADER_CELLS = 3
 PREFERRED_SHEETS = ("ผลการดำเนินงาน", "แผน", "result", "plan")
+# The csv module refuses fields over 128 KiB; a long cell is the submitter's
+# text, not a parse error. What bounds memory is the limit on a file's size.
+MAX_CELL_CHARS = 64 * 1024 * 1024
+csv.field_size_limit(MAX_CELL_CHARS)
 _TOTAL_ROW = re.compile(r"^(รวม|total)", re.IGNORECASE)
 
 
@@ -142,6 +146,15 @@ def _header_columns(cells: list[str]) -> dict[int, str]:
     return {i: _HEADER_LOOKUP[key] for i, cell in enumerate(cells) if (key := normalise_header(cell)) in _HEADER_LOOKUP}
 
 
+def _raw_record_names(header: list[str]) -> list[str]:
+    """Header cells as keys of the raw record: unique, and named by position where blank."""
+    names: list[str] = []
+    for i, cell in enumerate(header):
+        name = cell or f"column_{i + 1}"
+        names.append(name if name not in names else f"{name} (column_{i + 1})")
+    return names
+
+
 def parse_table(grid: Iterable[tuple[int, list[str]]]) -> Table:
     """Find the header, then sort each row below it into data, total or not-a-row."""
     rows = iter(grid)
@@ -173,7 +186,7 @@ def parse_table(grid: Iterable[tuple[int, list[str]]]) -> Table:
             raise TableProblem("RF04", f"the required column {canonical} is missing", f"ไม่มีคอลัมน์ {COLUMNS[canonical][0]} ซึ่งจำเป็น", canonical)
 
     table = Table(columns=present)
-    raw_names = [name or f"column_{i + 1}" for i, name in enumerate(header)]
+    raw_names = _raw_record_names(header)
     for row_number, cells in rows:
         filled = [cell for cell in cells if cell]
         if len(filled) <= 1:
@@ -181,9 +194,7 @@ def parse_table(grid: Iterable[tuple[int, list[str]]]) -> Table:
         if len(_header_columns(cells)) >= MIN_KNOWN_HEADER_CELLS:
             continue  # the header repeated (a printed report's page break) is not data
         values = {canonical: (cells[i] or None) if i < len(cells) else None for i, canonical in by_index.items()}
-        raw_record = {
-            (raw_names[i] if i < len(raw_names) else f"column_{i + 1}"): cell for i, cell in enumerate(cells) if cell
-        }
+        raw_record = {(raw_names[i] if i < len(raw_names) else f"column_{i + 1}"): cell for i, cell in enumerate(cells) if cell}
         kind = "total" if _TOTAL_ROW.match(filled[0]) else "data"
         table.rows.append(TableRow(row_number, kind, values, raw_record))
     return table

@@ -1,0 +1,161 @@
+"""Taking files in: by content, archived, an outcome for every file, never half a file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sources.intake import FileLoad, take_in
+from sources.landing import Archive, discover, sha256_of
+from sources.reference import Reference
+from sources.regional_reports.reader import RegionalReportReader
+
+SEEN_AT = datetime(2023, 3, 15, 2, 0, tzinfo=timezone.utc)  # run month 2566-03
+HEADER = "จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบการ (ราย)\n"
+
+
+@pytest.fixture
+def place(tmp_path):
+    class Place:
+        landing = tmp_path / "landing"
+        reports = tmp_path / "landing" / "regional_reports"
+        archive = Archive(tmp_path / "warehouse" / "archive")
+        db = tmp_path / "warehouse" / "warehouse.duckdb"
+
+        def write(self, name: str, text: str, encoding: str = "utf-8") -> Path:
+            path = self.reports / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode(encoding))
+            return path
+
+        def run(self, reader=None, seen_at=SEEN_AT):
+            self.db.parent.mkdir(parents=True, exist_ok=True)
+            with duckdb.connect(str(self.db)) as con:
+                return take_in(con, self.landing, self.archive, reader or RegionalReportReader(Reference.from_seeds()), "test", seen_at, lambda _: None)
+
+        def query(self, sql: str):
+            with duckdb.connect(str(self.db), read_only=True) as con:
+                return con.execute(sql).fetchall()
+
+    return Place()
+
+
+def test_every_file_gets_an_outcome_and_the_landing_folder_is_untouched(place, examples_dir):
+    shutil.copytree(examples_dir / "regional_reports", place.reports)
+    before = {p: (p.stat().st_mtime_ns, sha256_of(p)) for p in place.reports.iterdir()}
+    summary = place.run()
+    assert summary.outcomes == {"parsed": 4, "rejected": 1}
+    assert place.query("SELECT count(*) FROM raw.landed_files") == [(5,)]
+    assert before == {p: (p.stat().st_mtime_ns, sha256_of(p)) for p in place.reports.iterdir()}
+    for path, (_, sha) in before.items():
+        assert sha256_of(place.archive.path_for(sha)) == sha
+
+
+def test_a_second_run_with_nothing_new_takes_nothing(place, examples_dir):
+    shutil.copytree(examples_dir / "regional_reports", place.reports)
+    place.run()
+    rows_before = place.query("SELECT count(*) FROM raw.regional_rows")
+    summary = place.run()
+    assert summary.unchanged == 5 and not summary.outcomes
+    assert place.query("SELECT count(*) FROM raw.regional_rows") == rows_before
+
+
+def test_same_content_under_another_path_is_a_duplicate(place):
+    place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    place.write("copies/PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    summary = place.run()
+    assert summary.outcomes == {"parsed": 1, "duplicate": 1}
+    assert place.query("SELECT path, outcome FROM raw.landed_files ORDER BY file_seq") == [
+        ("regional_reports/PIO51_result_2566-01.csv", "parsed"),
+        ("regional_reports/copies/PIO51_result_2566-01.csv", "duplicate"),
+    ]
+    assert place.query("SELECT count(*) FROM raw.regional_rows") == [(1,)]
+
+
+def test_a_report_renamed_to_fix_its_name_is_read_again(place):
+    place.write("lamphun january.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    place.run()
+    place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    summary = place.run()
+    assert summary.outcomes == {"parsed": 1}
+
+
+def test_same_name_new_content_is_a_new_file(place):
+    place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    place.run()
+    place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,2\n")
+    place.run()
+    assert place.query("SELECT file_seq, outcome FROM raw.landed_files ORDER BY file_seq") == [(1, "parsed"), (2, "parsed")]
+
+
+def test_files_are_found_in_sub_folders_and_links_are_not_followed(place, tmp_path):
+    outside = tmp_path / "secret.csv"
+    outside.write_text(HEADER + "ลำพูน,OTOP,a,1\n", encoding="utf-8")
+    place.write("2566/q2/PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    os.symlink(outside, place.reports / "PIO51_result_2566-02.csv")
+    os.symlink(tmp_path, place.reports / "loop")
+    found = [f.path for f in discover(place.landing, "regional_reports")]
+    assert found == ["regional_reports/2566/q2/PIO51_result_2566-01.csv"]
+
+
+def test_file_level_rejections_are_recorded_with_bilingual_detail(place):
+    place.write("PIO51_result_2566-01.csv", "จังหวัด,กิจกรรม,ผู้ประกอบการ\nลำพูน,a,1\n")
+    place.write("PIO51_result_2566-02.csv", HEADER)
+    place.write("PIO51_result_2566-04.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    place.run()
+    findings = place.query(
+        """SELECT f.path, x.rule_id, x.column_name, x.detail_en IS NOT NULL AND x.detail_th IS NOT NULL
+           FROM raw.file_findings x JOIN raw.landed_files f USING (file_seq) ORDER BY f.path"""
+    )
+    assert findings == [
+        ("regional_reports/PIO51_result_2566-01.csv", "RF04", "program_code", True),
+        ("regional_reports/PIO51_result_2566-02.csv", "RF05", None, True),
+        ("regional_reports/PIO51_result_2566-04.csv", "RF03", None, True),
+    ]
+
+
+class ExplodingReader(RegionalReportReader):
+    """Writes some rows, then fails as an unforeseen bug would."""
+
+    def load(self, con, content, landed, file_seq, seen_at):
+        super().load(con, content, landed, file_seq, seen_at)
+        raise RuntimeError("bug in a reader")
+
+
+def test_a_reader_bug_rejects_the_file_and_leaves_none_of_its_rows(place):
+    place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    summary = place.run(ExplodingReader(Reference.from_seeds()))
+    assert summary.outcomes == {"rejected": 1}
+    assert place.query("SELECT count(*) FROM raw.regional_rows") == [(0,)]
+    assert place.query("SELECT rule_id FROM raw.file_findings") == [("RF01",)]
+
+
+class DyingReader(RegionalReportReader):
+    """The process dies half-way through a file (a crash, not an error)."""
+
+    def load(self, con, content, landed, file_seq, seen_at):
+        super().load(con, content, landed, file_seq, seen_at)
+        raise KeyboardInterrupt
+
+
+def test_a_crash_mid_file_leaves_nothing_and_the_next_run_takes_the_file(place):
+    place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    with pytest.raises(KeyboardInterrupt):
+        place.run(DyingReader(Reference.from_seeds()))
+    assert place.query("SELECT count(*) FROM raw.landed_files") == [(0,)]
+    assert place.query("SELECT count(*) FROM raw.regional_rows") == [(0,)]
+    summary = place.run()
+    assert summary.outcomes == {"parsed": 1}
+    assert place.query("SELECT count(*) FROM raw.regional_rows") == [(1,)]
+
+
+def test_file_load_rejected_carries_identity():
+    from sources.intake import FileFinding
+
+    load = FileLoad.rejected(FileFinding("RF05"), submitter="PIO51", kind="result", period="2566-01", version=1)
+    assert (load.outcome, load.submitter, load.findings[0].rule_id) == ("rejected", "PIO51", "RF05")

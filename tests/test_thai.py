@@ -1,0 +1,58 @@
+from datetime import datetime, timezone
+
+from sources.thai import BEMonth, arabic_digits, decode_thai_text, fiscal_year_of, is_damaged_text, thai_id_check_digit_holds
+
+
+def test_thai_digits_are_digits():
+    assert arabic_digits("๑,๒๓๔.๕") == "1,234.5"
+    assert arabic_digits("ลำพูน ๕๑") == "ลำพูน 51"
+
+
+def test_be_month_parses_real_months_only():
+    assert BEMonth.parse("2566-03") == BEMonth(2566, 3)
+    assert BEMonth.parse("๒๕๖๖-๐๓") == BEMonth(2566, 3)
+    assert BEMonth.parse("2566-13") is None
+    assert BEMonth.parse("2566-00") is None
+    assert BEMonth.parse("2566-3") is None
+    assert str(BEMonth(2566, 3)) == "2566-03"
+
+
+def test_fiscal_year_runs_october_to_september():
+    assert BEMonth(2565, 10).fiscal_year == 2566
+    assert BEMonth(2566, 9).fiscal_year == 2566
+    assert BEMonth(2566, 10).fiscal_year == 2567
+
+
+def test_month_of_a_moment_is_taken_in_bangkok():
+    # 17:30 UTC on 30 Sep 2023 is already 1 Oct in Bangkok: the next fiscal year.
+    moment = datetime(2023, 9, 30, 17, 30, tzinfo=timezone.utc)
+    assert BEMonth.of(moment) == BEMonth(2566, 10)
+    assert fiscal_year_of(moment) == 2567
+
+
+def test_decoding_tells_utf8_from_cp874():
+    text = "จังหวัด,ลำพูน"
+    assert decode_thai_text(text.encode("utf-8")) == text
+    assert decode_thai_text(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
+    assert decode_thai_text(text.encode("cp874")) == text
+
+
+def test_decoding_refuses_other_encodings():
+    assert decode_thai_text("จังหวัด".encode("utf-16")) is None
+    assert decode_thai_text(b"PK\x03\x04\x00\x00binary") is None
+    assert decode_thai_text(bytes([0xDB, 0xFC, 0xFF])) is None  # undefined in cp874, invalid UTF-8
+
+
+def test_damaged_text_is_recognised():
+    assert is_damaged_text("à¸šà¸£à¸´à¸©à¸±à¸—")  # Thai UTF-8 read as Latin-1
+    assert is_damaged_text("บริษัท\ufffd")
+    assert is_damaged_text("abc\x85")
+    assert not is_damaged_text("บริษัท ลำไยทอง จำกัด")
+    assert not is_damaged_text("Café")
+
+
+def test_owner_id_check_digit():
+    assert thai_id_check_digit_holds("0105536112014")
+    assert not thai_id_check_digit_holds("0105536112015")
+    assert not thai_id_check_digit_holds("010553611201")
+    assert not thai_id_check_digit_holds("01055361120a4")
