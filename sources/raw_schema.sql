@@ -49,3 +49,11 @@ CREATE TABLE IF NOT EXISTS raw.regional_rows (
     raw_record            JSON NOT NULL,
     PRIMARY KEY (file_seq, row_number)
 );
+
+-- i-Single Form submissions as received: one JSON text per submission (a CSV
+-- row is turned into the nested object it stands for). May hold personal data.
+CREATE TABLE IF NOT EXISTS raw.isingleform_records (
+    file_seq        BIGINT NOT NULL,
+    record_number   BIGINT NOT NULL,  -- .jsonl/.csv line, or 1-based position in a .json array
+    record_text     VARCHAR NOT NULL
+);

@@ -43,3 +43,20 @@
 {% macro fold_text(text) -%}
     lower(regexp_replace(trim(coalesce({{ text }}, '')), '\s+', ' ', 'g'))
 {%- endmacro %}
+
+{#- A number from a JSON field: a JSON number as is, a string as a submitter's
+    number text (thousands separators, Thai digits). NULL when absent or unparseable. -#}
+{% macro json_number(doc, path) -%}
+    case json_type({{ doc }}, '{{ path }}')
+        when 'BIGINT' then try_cast(json_extract_string({{ doc }}, '{{ path }}') as decimal(38, 6))
+        when 'UBIGINT' then try_cast(json_extract_string({{ doc }}, '{{ path }}') as decimal(38, 6))
+        when 'DOUBLE' then try_cast(json_extract_string({{ doc }}, '{{ path }}') as decimal(38, 6))
+        when 'VARCHAR' then {{ parse_number("json_extract_string(" ~ doc ~ ", '" ~ path ~ "')") }}
+    end
+{%- endmacro %}
+
+{#- Whether a JSON field is absent or empty (missing, null, or blank text). -#}
+{% macro json_is_empty(doc, path) -%}
+    (coalesce(json_type({{ doc }}, '{{ path }}'), 'NULL') = 'NULL'
+     or (json_type({{ doc }}, '{{ path }}') = 'VARCHAR' and trim(json_extract_string({{ doc }}, '{{ path }}')) = ''))
+{%- endmacro %}

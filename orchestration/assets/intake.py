@@ -7,6 +7,8 @@ import dagster as dg
 
 from orchestration.resources import WarehouseResource
 from sources.intake import take_in
+from sources.isingleform.reader import ISingleFormReader
+from sources.pii import load_or_create_key, refresh_owner_keys
 from sources.landing import Archive
 from sources.reference import Reference
 from sources.regional_reports.reader import RegionalReportReader
@@ -16,22 +18,29 @@ RAW_TABLES = {
     "landed_files": "One row per sighting of a (path, content) pair, with its outcome.",
     "file_findings": "File-level findings made while reading.",
     "regional_rows": "Data and total rows of regional reports, as text.",
+    "isingleform_records": "i-Single Form submissions as received, one JSON text each (personal data: internal only).",
 }
+PII_TABLES = {"owner_keys": "Keyed hashes (HMAC-SHA256) of natural persons' owner ids."}
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["raw", table], description=text, group_name="raw") for table, text in RAW_TABLES.items()],
+    specs=[
+        *(dg.AssetSpec(["raw", table], description=text, group_name="raw") for table, text in RAW_TABLES.items()),
+        *(dg.AssetSpec(["pii", table], description=text, group_name="raw") for table, text in PII_TABLES.items()),
+    ],
     name="landing_intake",
     description="New or changed files from LANDING_DIR: archived by SHA-256, read, and written to the raw schema with an outcome for each.",
 )
 def landing_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     layout = warehouse.layout
     seen_at = datetime.now(timezone.utc)
-    readers = [RegionalReportReader(Reference.from_seeds())]
+    readers = [RegionalReportReader(Reference.from_seeds()), ISingleFormReader()]
     metadata: dict[str, int] = {}
     with warehouse.connect() as con:
         for reader in readers:
-            summary = take_in(con, layout.landing_dir, Archive(layout.archive_dir), reader, context.run_id, seen_at, context.log.info)
+            summary = take_in(con, layout.landing_dir, Archive(layout.archive_dir), reader, context.run.run_id, seen_at, context.log.info)
             metadata.update({f"{reader.source}/{key}": value for key, value in summary.as_metadata().items()})
+        hashed = refresh_owner_keys(con, load_or_create_key(layout.warehouse_dir))
     for table in RAW_TABLES:
         yield dg.MaterializeResult(asset_key=["raw", table], metadata=metadata if table == "landed_files" else {})
+    yield dg.MaterializeResult(asset_key=["pii", "owner_keys"], metadata={"owner_ids_hashed": hashed})

@@ -12,6 +12,15 @@ with all_findings as (
     union all
     select file_seq, row_number, rule_id, column_name, value, detail_en, detail_th
     from {{ ref('int_regional_warnings') }}
+    union all
+    select file_seq, record_number, rule_id, column_name, value, null, null
+    from {{ ref('int_isf_record_errors') }}
+    union all
+    select file_seq, record_number, 'IS09', 'submission_id', submission_id, null, null
+    from {{ ref('int_isf_submissions') }} where conflicts_with_first_copy
+    union all
+    select file_seq, record_number, rule_id, column_name, value, detail_en, detail_th
+    from {{ ref('int_isf_warnings') }}
 )
 
 select
@@ -19,7 +28,8 @@ select
     files.file_sha256,
     files.path,
     files.source,
-    files.submitter,
+    -- who sent the row: the report's submitter, or the factory of a submission
+    coalesce(files.submitter, left(submissions.factory_id, 20)) as submitter,
     all_findings.row_number,
     all_findings.rule_id,
     rules.severity,
@@ -29,4 +39,8 @@ select
     left(all_findings.value, 500) as value
 from all_findings
 join {{ ref('stg_landed_files') }} as files using (file_seq)
+left join {{ ref('stg_isf_submissions') }} as submissions
+    on files.source = 'isingleform'
+   and submissions.file_seq = all_findings.file_seq
+   and submissions.record_number = all_findings.row_number
 join {{ ref('quality_rules') }} as rules using (rule_id)

@@ -11,7 +11,8 @@ select
     zoning.region_no,
     rows.program_code,
     values_.indicator,
-    values_.value
+    values_.value,
+    values_.value_text
 from {{ ref('int_regional_rows') }} as rows
 join {{ ref('int_regional_files') }} as files
     on files.file_seq = rows.file_seq and files.is_current

@@ -26,9 +26,11 @@ baseline as (
 outliers as (
     select
         figures.file_seq, figures.row_number, 'RR08' as rule_id, figures.indicator as column_name,
-        cast(figures.value as varchar) as value,
-        'value ' || figures.value || ', median of ' || baseline.earlier_months || ' earlier months ' || baseline.earlier_median as detail_en,
-        'ค่า ' || figures.value || ' ค่ามัธยฐานของ ' || baseline.earlier_months || ' เดือนก่อนหน้า ' || baseline.earlier_median as detail_th
+        figures.value_text as value,
+        'value ' || figures.value_text || ', median of ' || baseline.earlier_months
+            || ' earlier months ' || round(baseline.earlier_median, 2)::double as detail_en,
+        'ค่า ' || figures.value_text || ' ค่ามัธยฐานของ ' || baseline.earlier_months
+            || ' เดือนก่อนหน้า ' || round(baseline.earlier_median, 2)::double as detail_th
     from {{ ref('int_regional_current_values') }} as figures
     join baseline using (submitter, program_code, indicator, period)
     where figures.kind = 'result'
@@ -49,8 +51,8 @@ totals as (
     select
         totals.file_seq, totals.row_number, 'RR09' as rule_id, totals.indicator as column_name,
         totals.value_text as value,
-        'total ' || totals.value || ', sum of accepted rows ' || coalesce(accepted_sums.accepted_sum, 0) as detail_en,
-        'ยอดรวม ' || totals.value || ' ผลรวมของแถวที่ผ่านการตรวจสอบ ' || coalesce(accepted_sums.accepted_sum, 0) as detail_th
+        'total ' || totals.value_text || ', sum of accepted rows ' || coalesce(accepted_sums.accepted_sum, 0)::double as detail_en,
+        'ยอดรวม ' || totals.value_text || ' ผลรวมของแถวที่ผ่านการตรวจสอบ ' || coalesce(accepted_sums.accepted_sum, 0)::double as detail_th
     from {{ ref('stg_regional_values') }} as totals
     left join accepted_sums using (file_seq, indicator)
     where totals.row_kind = 'total'

@@ -1,15 +1,6 @@
 -- One row per file received (each distinct path and content) with its outcome.
 -- For every file: rows_read = rows_accepted + rows_quarantined.
-with row_outcomes as (
-    select
-        file_seq,
-        count(*) filter (where row_status = 'accepted') as rows_accepted,
-        count(*) filter (where row_status = 'quarantined') as rows_quarantined
-    from {{ ref('int_regional_rows') }}
-    group by all
-),
-
-finding_counts as (
+with finding_counts as (
     select
         file_seq,
         count(*) filter (where severity = 'warning') as warnings,
@@ -33,6 +24,6 @@ select
     coalesce(row_outcomes.rows_accepted, 0) as rows_accepted,
     coalesce(row_outcomes.rows_quarantined, 0) as rows_quarantined,
     coalesce(finding_counts.warnings, 0) as warnings
-from {{ ref('int_regional_files') }} as files
-left join row_outcomes using (file_seq)
+from {{ ref('int_files') }} as files
+left join {{ ref('int_row_outcomes') }} as row_outcomes using (file_seq)
 left join finding_counts using (file_seq)

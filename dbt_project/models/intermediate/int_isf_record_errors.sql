@@ -1,0 +1,135 @@
+-- i-Single Form rules that judge one record alone (IS01-IS08, IS10, IS11).
+-- IS09 needs the order records arrived in and lives in int_isf_submissions.
+-- Values of personal fields (a natural person's owner id, contacts) are left out.
+{%- set required = [('submission_id', 'submission_id'), ('submitted_at', 'submitted_at_text'), ('period', 'period'),
+                    ('factory_id', 'factory_id'), ('owner_id', 'owner_id'), ('factory_name', 'factory_name'),
+                    ('tsic_code', 'tsic_code'), ('province_code', 'province_code'), ('location.type', 'location_type')] %}
+{%- set counts = ['workers_thai_male', 'workers_thai_female', 'workers_foreign_male', 'workers_foreign_female'] %}
+{%- set amounts = ['capital_baht', 'horsepower', 'production_value_baht', 'electricity_kwh', 'water_m3'] %}
+with submissions as (
+    select * from {{ ref('stg_isf_submissions') }} where is_object
+),
+
+numbers as (
+    select file_seq, record_number, field.*
+    from (
+        select file_seq, record_number, unnest([
+            {%- for column in counts + amounts %}
+            {'column_name': '{{ column.replace("workers_", "workers.") }}', 'is_count': {{ 'true' if column in counts else 'false' }},
+             'value_text': {{ column }}_text, 'is_empty': {{ column }}_is_empty, 'value': {{ column }}}{{ ',' if not loop.last }}
+            {%- endfor %}
+        ]) as field
+        from submissions
+    )
+),
+
+texts as (
+    select file_seq, record_number, field.*
+    from (
+        select file_seq, record_number, unnest([
+            {'column_name': 'factory_name', 'value_text': factory_name, 'is_personal': false},
+            {'column_name': 'legacy_registration_no', 'value_text': legacy_registration_no, 'is_personal': false},
+            {'column_name': 'production.product', 'value_text': production_products, 'is_personal': false},
+            {'column_name': 'production.unit', 'value_text': production_units, 'is_personal': false},
+            {'column_name': 'contact.name', 'value_text': contact_name, 'is_personal': true},
+            {'column_name': 'contact.phone', 'value_text': contact_phone, 'is_personal': true},
+            {'column_name': 'contact.email', 'value_text': contact_email, 'is_personal': true}
+        ]) as field
+        from submissions
+    )
+),
+
+checked as (
+    select
+        submissions.*,
+        regexp_full_match(owner_id, '\d{13}') as owner_id_is_13_digits,
+        regexp_full_match(factory_id, '[127][023]\d{12}') as factory_id_is_well_formed,
+        regexp_full_match(period, '\d{4}-(0[1-9]|1[0-2])') as period_is_real,
+        -- the Bangkok month of submission, as a BE month
+        strftime(submitted_at at time zone 'Asia/Bangkok', '%Y-%m') as submitted_month_ce
+    from submissions
+)
+
+-- IS02: a line that is not a JSON object
+select file_seq, record_number, 'IS02' as rule_id, null as column_name, null as value
+from {{ ref('stg_isf_submissions') }} where not is_object
+{%- for field, column in required %}
+union all
+select file_seq, record_number, 'IS01', '{{ field }}', null
+from submissions where nullif({{ column }}, '') is null
+{%- endfor %}
+union all
+select file_seq, record_number, 'IS01', column_name, null
+from numbers where is_count and is_empty
+union all
+select file_seq, record_number, 'IS02', 'submitted_at', submitted_at_text
+from checked where nullif(submitted_at_text, '') is not null and submitted_at is null
+union all
+select file_seq, record_number, 'IS02', 'period', period
+from checked where nullif(period, '') is not null and not period_is_real
+union all
+select file_seq, record_number, 'IS02', column_name, value_text
+from numbers where not is_empty and (value is null or (is_count and value <> trunc(value)))
+union all
+select file_seq, record_number, 'IS02', 'factory_class', factory_class_text
+from checked where nullif(factory_class_text, '') is not null and factory_class_text not in ('1', '2', '3')
+union all
+select file_seq, record_number, 'IS02', 'location.type', location_type
+from checked where nullif(location_type, '') is not null and location_type not in ('outside', 'industrial_estate', 'industrial_park')
+union all
+select file_seq, record_number, 'IS02', 'production', null
+from checked where production_type not in ('NULL', 'ARRAY')
+union all
+select file_seq, record_number, 'IS03', 'owner_id',
+       case when starts_with(owner_id, '0') then owner_id end  -- a natural person's id is personal data
+from checked
+where nullif(owner_id, '') is not null
+  and (not owner_id_is_13_digits
+       or (11 - list_sum(list_transform(range(12), lambda i: try_cast(owner_id[i + 1] as integer) * (13 - i))) % 11) % 10
+          <> try_cast(owner_id[13] as integer))
+union all
+select file_seq, record_number, 'IS04', 'factory_id', factory_id
+from checked
+where nullif(factory_id, '') is not null
+  and (not factory_id_is_well_formed
+       or substr(factory_id, 3, 2) not in (select province_code from {{ ref('provinces') }}))
+union all
+select file_seq, record_number, 'IS05', 'province_code', province_code
+from checked
+where nullif(province_code, '') is not null
+  and (province_code not in (select province_code from {{ ref('provinces') }})
+       or (factory_id_is_well_formed and province_code <> substr(factory_id, 3, 2)))
+union all
+select file_seq, record_number, 'IS06', 'tsic_code', tsic_code
+from checked
+where nullif(tsic_code, '') is not null
+  and (not regexp_full_match(tsic_code, '\d{5}')
+       or substr(tsic_code, 1, 2) not in (select division from {{ ref('tsic_divisions') }}))
+union all
+select file_seq, record_number, 'IS07', column_name, value_text
+from numbers where value < 0
+union all
+select file_seq, record_number, 'IS07', 'production', null
+from checked
+where list_bool_or(list_transform(production_quantities, lambda q: try_cast(q::varchar as double) < 0))
+   or list_bool_or(list_transform(production_values, lambda v: try_cast(v::varchar as double) < 0))
+union all
+select file_seq, record_number, 'IS08', 'period', period
+from checked
+where period_is_real
+  and (
+      (submitted_at is not null
+       and period > (cast(substr(submitted_month_ce, 1, 4) as integer) + 543)::varchar || substr(submitted_month_ce, 5))
+      or (factory_id_is_well_formed and cast(substr(period, 1, 4) as integer) < cast(substr(factory_id, 10, 4) as integer))
+  )
+union all
+select file_seq, record_number, 'IS10', column_name, case when not is_personal then value_text end
+from texts where {{ is_damaged_text('value_text') }}
+union all
+select checked.file_seq, checked.record_number, 'IS11', 'location.estate_code', checked.estate_code
+from checked
+left join {{ ref('estates') }} as estates on estates.estate_code = checked.estate_code
+where checked.location_type in ('industrial_estate', 'industrial_park')
+  and (estates.estate_code is null
+       or estates.type <> checked.location_type
+       or estates.province_code is distinct from checked.province_code)

@@ -1,0 +1,27 @@
+-- One row per factory and month: the current submission. A natural person's
+-- owner id appears only as its keyed hash; contacts not at all.
+select
+    current.period,
+    current.fiscal_year,
+    current.factory_id,
+    current.factory_name,
+    case when starts_with(current.owner_id, '0') then current.owner_id else owner_keys.owner_key end as owner_key,
+    current.province_code,
+    zoning.region_no,
+    current.location_type,
+    nullif(current.estate_code, '') as estate_code,
+    current.tsic_code,
+    substr(current.tsic_code, 1, 2) as tsic_division,
+    divisions.section as tsic_section,
+    cast(current.workers_thai as bigint) as workers_thai,
+    cast(current.workers_foreign as bigint) as workers_foreign,
+    cast(current.workers_total as bigint) as workers_total,
+    current.production_value_baht,
+    current.electricity_kwh,
+    current.water_m3,
+    current.submission_id
+from {{ ref('int_isf_current') }} as current
+left join {{ source('pii', 'owner_keys') }} as owner_keys on owner_keys.owner_id = current.owner_id
+join {{ ref('tsic_divisions') }} as divisions on divisions.division = substr(current.tsic_code, 1, 2)
+join {{ ref('int_province_region_by_fiscal_year') }} as zoning
+    on zoning.province_code = current.province_code and zoning.fiscal_year = current.fiscal_year

@@ -1,0 +1,249 @@
+"""The contract's examples through the real CLI, as EXPECTED.md says, and no personal data outside."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, query
+
+pytestmark = pytest.mark.e2e
+DAGSTER = str(Path(sys.executable).parent / "dagster")
+
+
+def run_nightly_load_cli(landing: Path, warehouse: Path, dagster_home: Path) -> subprocess.CompletedProcess:
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
+    env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(dagster_home)}
+    return subprocess.run(
+        [DAGSTER, "job", "execute", "-m", "orchestration", "-j", "nightly_load"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
+    )
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    tables = query(db, "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL")
+    return {f"{s}.{t}": query(db, f'SELECT * FROM "{s}"."{t}" ORDER BY ALL') for s, t in tables}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, examples_dir):
+    root = tmp_path_factory.mktemp("examples")
+    landing = root / "landing"
+    shutil.copytree(examples_dir, landing)
+    analytics = root / "warehouse" / "analytics.duckdb"
+    first = run_nightly_load_cli(landing, root / "warehouse", root / "dagster_home")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    after_first = snapshot(analytics)
+    second = run_nightly_load_cli(landing, root / "warehouse", root / "dagster_home")
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    (root / "cli_output.txt").write_text(first.stdout + first.stderr + second.stdout + second.stderr, encoding="utf-8")
+    return analytics, after_first, snapshot(analytics)
+
+
+@pytest.fixture(scope="module")
+def analytics(runs) -> Path:
+    return runs[0]
+
+
+def test_a_second_run_with_nothing_new_changes_no_table(runs):
+    _, first, second = runs
+    assert first.keys() == second.keys()
+    for table in first:
+        assert first[table] == second[table], table
+
+
+def test_analytics_holds_only_the_published_schemas(analytics):
+    schemas = {s for (s,) in query(analytics, "SELECT DISTINCT schema_name FROM duckdb_tables()")}
+    assert schemas == {"marts", "quality", "reference"}
+
+
+def file_outcome(analytics: Path, name: str) -> tuple:
+    [row] = query(
+        analytics,
+        "SELECT status, rule_id, rows_read, rows_accepted, rows_quarantined, warnings FROM quality.files WHERE path = ?",
+        [f"regional_reports/{name}"],
+    )
+    return row
+
+
+def test_each_regional_file_outcome(analytics):
+    assert file_outcome(analytics, "IPC01_plan_2566.csv") == ("loaded", None, 3, 3, 0, 0)
+    assert file_outcome(analytics, "PIO51_result_2566-01.csv") == ("loaded", None, 10, 3, 7, 1)
+    assert file_outcome(analytics, "IPC07_result_2565-12.xlsx")[0] == "superseded"
+    assert file_outcome(analytics, "IPC07_result_2565-12_v2.xlsx") == ("loaded", None, 3, 3, 0, 1)
+    assert file_outcome(analytics, "ipc02-results-march.csv")[:2] == ("rejected", "RF02")
+
+
+def test_the_plan_total_row_matches(analytics):
+    assert query(analytics, "SELECT count(*) FROM quality.findings WHERE path LIKE '%IPC01_plan_2566.csv'") == [(0,)]
+
+
+def test_superseded_version_warns_on_v2(analytics):
+    assert query(
+        analytics,
+        "SELECT rule_id, severity, value FROM quality.findings WHERE path = 'regional_reports/IPC07_result_2565-12_v2.xlsx'",
+    ) == [("RF06", "warning", "regional_reports/IPC07_result_2565-12.xlsx")]
+
+
+def test_pio51_rows_by_line(analytics):
+    rows = query(
+        analytics,
+        """SELECT row_number, rule_id, severity, column_name FROM quality.findings
+           WHERE path = 'regional_reports/PIO51_result_2566-01.csv' ORDER BY row_number""",
+    )
+    assert rows == [
+        (7, "RR03", "error", "entrepreneurs"),
+        (8, "RR02", "error", "entrepreneurs"),
+        (9, "RR05", "error", "province"),
+        (10, "RR06", "error", "program_code"),
+        (11, "RR07", "error", "activity"),
+        (12, "RR02", "error", "entrepreneurs"),
+        (13, "RR01", "error", "province"),
+        (14, "RR09", "warning", "entrepreneurs"),
+    ]
+    messages = query(analytics, "SELECT message_th, message_en FROM quality.findings WHERE rule_id = 'RR05'")
+    assert messages == [("จังหวัดอยู่นอกพื้นที่รับผิดชอบของหน่วยงานผู้ส่ง", "The province lies outside the submitter's area")]
+
+
+def kpi(analytics: Path, period: str, where: str) -> dict[tuple, Decimal]:
+    rows = query(
+        analytics,
+        f"SELECT province_code, program_code, indicator, value FROM marts.kpi_monthly WHERE period = ? AND {where}",
+        [period],
+    )
+    return {(p, prog, ind): v for p, prog, ind, v in rows}
+
+
+def test_kpi_monthly_lamphun_january(analytics):
+    figures = kpi(analytics, "2566-01", "province_code = '51'")
+    assert figures[("51", "OTOP", "entrepreneurs")] == 12
+    assert figures[("51", "CE", "entrepreneurs")] == 8
+    assert figures[("51", "HERO", "entrepreneurs")] == 5
+    assert figures[("51", "OTOP", "economic_value_mb")] == Decimal("1234.5")
+    assert figures[("51", "CE", "economic_value_mb")] == Decimal("3.1")
+    assert figures[("51", "HERO", "economic_value_mb")] == 12
+    assert figures[("51", "OTOP", "enterprises")] == 0  # '-' is zero
+
+
+def test_kpi_monthly_region_7_december(analytics):
+    rows = query(
+        analytics,
+        """SELECT fiscal_year, fiscal_quarter, province_code, program_code, value FROM marts.kpi_monthly
+           WHERE period = '2565-12' AND region_no = 7 AND indicator = 'entrepreneurs' ORDER BY program_code""",
+    )
+    assert rows == [(2566, 1, "33", "CE", 10), (2566, 1, "35", "CIV", 5), (2566, 1, "34", "OTOP", 22)]
+
+
+def test_kpi_fiscal_year_region_1(analytics):
+    rows = query(
+        analytics,
+        """SELECT program_code, target, actual, achievement_pct FROM marts.kpi_fiscal_year
+           WHERE fiscal_year = 2566 AND region_no = 1 AND indicator = 'entrepreneurs' AND program_code IN ('OTOP', 'CIV')
+           ORDER BY program_code""",
+    )
+    assert rows == [("CIV", 40, 0, 0.0), ("OTOP", 60, 12, 20.0)]
+
+
+def test_budget_efficiency_region_1_otop(analytics):
+    rows = query(
+        analytics,
+        """SELECT budget_allocated_mb, budget_disbursed_mb, disbursement_pct, economic_value_mb, value_per_baht
+           FROM marts.budget_efficiency WHERE fiscal_year = 2566 AND region_no = 1 AND program_code = 'OTOP'""",
+    )
+    assert rows == [(Decimal("2.5"), Decimal("0.45"), 18.0, Decimal("1234.5"), 2743.33)]
+
+
+def test_every_published_table_and_column_is_described(analytics):
+    undescribed = query(
+        analytics,
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE comment IS NULL OR comment = ''",
+    )
+    assert undescribed == []
+    undescribed = query(
+        analytics,
+        """SELECT table_name || '.' || column_name FROM duckdb_columns()
+           WHERE schema_name IN ('marts', 'quality') AND (comment IS NULL OR comment = '')""",
+    )
+    assert undescribed == []
+
+
+def test_isingleform_file_outcomes(analytics):
+    rows = query(
+        analytics,
+        "SELECT path, status, rows_read, rows_accepted, rows_quarantined FROM quality.files WHERE source = 'isingleform' ORDER BY path",
+    )
+    # line 11 of the .jsonl is a duplicate of line 1: not an error, counted with the accepted
+    assert rows == [("isingleform/2566-01.jsonl", "loaded", 12, 5, 7), ("isingleform/2566-01_flat.csv", "loaded", 2, 1, 1)]
+
+
+def test_isingleform_findings_by_line(analytics):
+    rows = query(
+        analytics,
+        """SELECT path, row_number, rule_id, severity FROM quality.findings
+           WHERE path LIKE 'isingleform/%' ORDER BY path, row_number""",
+    )
+    assert rows == [
+        ("isingleform/2566-01.jsonl", 4, "IS03", "error"),
+        ("isingleform/2566-01.jsonl", 5, "IS05", "error"),
+        ("isingleform/2566-01.jsonl", 6, "IS06", "error"),
+        ("isingleform/2566-01.jsonl", 7, "IS07", "error"),
+        ("isingleform/2566-01.jsonl", 8, "IS10", "error"),
+        ("isingleform/2566-01.jsonl", 10, "IS11", "error"),
+        ("isingleform/2566-01.jsonl", 12, "IS02", "error"),
+        ("isingleform/2566-01_flat.csv", 3, "IS08", "error"),
+    ]
+
+
+def test_factory_month_january(analytics):
+    rows = query(
+        analytics,
+        "SELECT factory_id, workers_total, submission_id, owner_key FROM marts.factory_month WHERE period = '2566-01' ORDER BY factory_id",
+    )
+    assert [r[0] for r in rows] == ["10510000125401", "10520000925501", "20510000325601", "72510001225552"]
+    by_factory = {r[0]: r for r in rows}
+    assert by_factory["10510000125401"][1:3] == (26, "ISF-6601-0009")
+    assert by_factory["72510001225552"][1] == 435
+    assert by_factory["10510000125401"][3] == "0105536112014"  # a juristic person's id as is
+    natural = by_factory["20510000325601"][3]
+    assert len(natural) == 64 and natural != "3100600445635"  # a natural person's as a keyed hash
+
+
+def test_industry_by_province_lamphun_january(analytics):
+    rows = query(
+        analytics,
+        """SELECT location_type, tsic_section, factories FROM marts.industry_by_province
+           WHERE period = '2566-01' AND province_code = '51' ORDER BY location_type""",
+    )
+    assert rows == [("industrial_estate", "C", 1), ("outside", "C", 2)]
+
+
+PERSONAL_VALUES = ["3100600445635", "สมชาย ใจดี", "081-234-5678", "somchai@example.co.th"]
+
+
+def test_no_personal_value_in_any_published_table(analytics):
+    for schema, table, column in query(analytics, "SELECT schema_name, table_name, column_name FROM duckdb_columns()"):
+        for value in PERSONAL_VALUES:
+            hits = query(analytics, f'SELECT count(*) FROM "{schema}"."{table}" WHERE CAST("{column}" AS VARCHAR) LIKE ?', [f"%{value}%"])
+            assert hits == [(0,)], (schema, table, column, value)
+
+
+def test_no_personal_value_in_reports_logs_or_dagster_events(analytics):
+    root = analytics.parents[1]
+    places = [root / "cli_output.txt", *(root / "dagster_home").rglob("*"), *(analytics.parent / "reports").rglob("*")]
+    for place in places:
+        if place.is_file():
+            content = place.read_bytes()
+            for value in PERSONAL_VALUES:
+                assert value.encode("utf-8") not in content, (place, value)
+
+
+def test_personal_key_is_kept_for_the_owner_only(analytics):
+    key = analytics.parent / "pii.key"
+    assert key.stat().st_mode & 0o077 == 0
