@@ -74,6 +74,16 @@ class IntakeSummary:
         return {"files_unchanged": self.unchanged, **{f"files_{k}": v for k, v in self.outcomes.items()}, "rows_read": self.rows_read}
 
 
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> None:
+    """Append a pandas DataFrame to a table by column name, in one statement.
+    `table` is always one of the project's own names, never a submitter's text."""
+    con.register("frame_to_insert", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame_to_insert")
+    finally:
+        con.unregister("frame_to_insert")
+
+
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(RAW_SCHEMA_SQL)
 

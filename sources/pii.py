@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from sources.intake import insert_frame
+
 KEY_FILE_NAME = "pii.key"
 
 _OWNER_IDS_SQL = """
@@ -73,9 +75,7 @@ def refresh_owner_keys(con: duckdb.DuckDBPyConnection, key: bytes) -> int:
         ids = [owner_id for (owner_id,) in con.execute(_OWNER_IDS_SQL).fetchall()]
         if ids:
             frame = pd.DataFrame({"owner_id": ids, "owner_key": [owner_key(key, i) for i in ids]}, dtype=object)
-            con.register("owner_keys_frame", frame)
-            con.execute("INSERT INTO pii.owner_keys SELECT owner_id, owner_key FROM owner_keys_frame")
-            con.unregister("owner_keys_frame")
+            insert_frame(con, "pii.owner_keys", frame)
         con.commit()
     except BaseException:
         con.rollback()

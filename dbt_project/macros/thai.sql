@@ -1,4 +1,4 @@
-{#- SQL twins of sources/thai.py; tests hold both to the same cases. -#}
+{#- SQL counterparts of sources/thai.py, for the rows that live in DuckDB. -#}
 
 {% macro arabic_digits(text) -%}
     translate({{ text }}, '๐๑๒๓๔๕๖๗๘๙', '0123456789')

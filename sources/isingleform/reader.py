@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from sources.intake import FileFinding, FileLoad
+from sources.intake import FileFinding, FileLoad, insert_frame
 from sources.landing import LandedFile
 from sources.thai import decode_thai_text
 
@@ -140,9 +140,5 @@ class ISingleFormReader:
             return _rejected("RF01", f"CSV line {line}: {error}", f"CSV บรรทัดที่ {line}: {error}")
         if records:
             frame = pd.DataFrame(records, columns=["file_seq", "record_number", "record_text"], dtype=object)
-            con.register("isingleform_frame", frame)
-            try:
-                con.execute("INSERT INTO raw.isingleform_records BY NAME SELECT * FROM isingleform_frame")
-            finally:
-                con.unregister("isingleform_frame")
+            insert_frame(con, "raw.isingleform_records", frame)
         return FileLoad("parsed", rows_read=len(records))

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 import duckdb
 import pandas as pd
 
-from sources.intake import FileFinding, FileLoad
+from sources.intake import FileFinding, FileLoad, insert_frame
 from sources.landing import LandedFile
 from sources.reference import Reference
 from sources.regional_reports.naming import NameProblem, parse_report_name
@@ -57,9 +57,5 @@ class RegionalReportReader:
             columns=_ROW_COLUMNS,
             dtype=object,
         )
-        con.register("regional_rows_frame", frame)
-        try:
-            con.execute("INSERT INTO raw.regional_rows BY NAME SELECT * FROM regional_rows_frame")
-        finally:
-            con.unregister("regional_rows_frame")
+        insert_frame(con, "raw.regional_rows", frame)
         return FileLoad("parsed", rows_read=table.data_rows, **identity)
