@@ -1,6 +1,5 @@
 """Resources: where the warehouse lives, and who may hold its DuckDB file when."""
 
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version as installed_version

@@ -1,6 +1,5 @@
 """The dbt project as assets: staging, rules, marts and quality tables, built by one `dbt build`."""
 
-
 import os
 import sys
 from collections.abc import Mapping

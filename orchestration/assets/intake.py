@@ -1,6 +1,5 @@
 """The intake asset: every new file content from the landing folder, archived and read."""
 
-
 from datetime import datetime, timezone
 
 import dagster as dg

@@ -1,6 +1,5 @@
 """The analysts' copy, published at the end of a successful run."""
 
-
 import dagster as dg
 
 from orchestration.assets.dbt import warehouse_dbt_models
