@@ -51,3 +51,19 @@ def test_layout_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("LANDING_DIR")
     monkeypatch.delenv("WAREHOUSE_DIR")
     assert WarehouseResource().layout.warehouse_dir == Path(tmp_path / "data" / "warehouse").resolve()
+
+
+def test_the_workspace_loads_the_code_location_as_dagster_dev_does(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    dagster = str(Path(sys.executable).parent / "dagster")
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [dagster, "definitions", "validate", "-w", "workspace.yaml"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "All code locations passed validation" in result.stderr + result.stdout
