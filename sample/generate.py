@@ -4,8 +4,9 @@ Usage: python -m sample.generate LANDING_DIR
 
 FY2566 plans of every IPC and monthly results October 2565 - March 2566, in
 every format the contract allows (UTF-8 and cp874 CSV, XLSX), with a few of the
-contract's errors and one corrected version. A file that already exists is left
-alone, so running the generator again changes nothing in the landing folder.
+contract's errors and one corrected version; and a bulk export of factory
+submissions. A file that already exists is left alone, so running the
+generator again changes nothing in the landing folder.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from pathlib import Path
 
 import openpyxl
 
+from sample.factories import write_jsonl
 from sources.reference import SEEDS_DIR
 
 FISCAL_YEAR = 2566
+FACTORY_SUBMISSIONS = 3000
 MONTHS = ["2565-10", "2565-11", "2565-12", "2566-01", "2566-02", "2566-03"]
 PROGRAMS = ["OTOP", "CE", "CIV", "HERO", "ITC", "KPO", "SME"]
 HEADER = [
@@ -120,6 +123,10 @@ def generate(landing_dir: Path, seed: int = 2566) -> None:
     write_report(folder, "PIO51_result_2566-02_v2.csv", [*_title("result", "PIO51", "2566-02"), result_header, *corrected], "result")
     # A file whose name breaks the pattern (RF02).
     write_report(folder, "รายงานผล มีนาคม.csv", [result_header, *first], "result")
+    # The factories' bulk export.
+    export = landing_dir / "isingleform" / f"FY{FISCAL_YEAR}.jsonl"
+    if not export.exists():
+        write_jsonl(export, FACTORY_SUBMISSIONS)
 
 
 if __name__ == "__main__":
