@@ -20,6 +20,13 @@ fi
 # compiled imports; compiling once here saves seconds on every dbt and Dagster start.
 .venv/bin/python -m compileall -q -j 0 .venv/lib/python3.11/site-packages >/dev/null 2>&1 || true
 
+# Local copies of what Great Expectations' Data Docs would load from CDNs
+# (expectations/data_docs.py), at the versions package-lock.json pins.
+assets=expectations/data_docs_assets
+if [[ ! -f $assets/node_modules/.installed-lock.json ]] || ! cmp -s $assets/package-lock.json $assets/node_modules/.installed-lock.json; then
+  (cd $assets && npm ci --silent) && cp $assets/package-lock.json $assets/node_modules/.installed-lock.json
+fi
+
 # Dagster's instance, with telemetry off (the warehouse runs with no network).
 dagster_home=${DAGSTER_HOME:-$PWD/.dagster}
 mkdir -p "$dagster_home"

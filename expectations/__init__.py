@@ -1,0 +1,1 @@
+"""Great Expectations suites over whole warehouse tables, their runner and the Data Docs."""

@@ -1,0 +1,298 @@
+"""The Great Expectations suites: one per validated table, kept as code.
+
+The row rules of the contract (RF.., RR.., IS..) decide what is quarantined,
+row by row, in dbt. These suites guard each table as a whole after the build:
+what intake and the rules promise about staged data, and what marts.md
+promises analysts. A `critical` failure blocks publishing; a `warning` is
+reported and never blocks.
+
+Regex expectations run as DuckDB's `~`, a full match (expectations/gx_duckdb.py).
+Custom SQL (`UnexpectedRowsExpectation`) reads `{batch}`, the table itself.
+"""
+
+from collections.abc import Callable
+
+import great_expectations.expectations as gxe
+
+WARNING = "warning"
+
+SHA256 = r"^[0-9a-f]{64}$"
+BE_MONTH = r"^25[0-9]{2}-(0[1-9]|1[0-2])$"
+BE_PERIOD = r"^25[0-9]{2}(-(0[1-9]|1[0-2]))?$"  # a plan's fiscal year or a result's month
+PROVINCE_CODE = r"^[1-9][0-9]$"
+# A natural person's 13-digit id starts 1-8; juristic ids start 0. Only hashes may reach a mart.
+NATURAL_PERSON_ID = r"^[1-8][0-9]{12}$"
+
+RESULT_INDICATORS = [
+    "entrepreneurs", "enterprises", "community_enterprises", "products", "people", "networks",
+    "economic_value_mb", "budget_disbursed_mb",
+]  # fmt: skip
+PLAN_INDICATORS = [*RESULT_INDICATORS[:-1], "budget_allocated_mb"]
+SOURCES = ["regional_reports", "isingleform"]
+
+
+def _not_null(*columns: str) -> list:
+    return [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in columns]
+
+
+def _non_negative(*columns: str, severity: str = "critical") -> list:
+    return [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, severity=severity) for c in columns]
+
+
+def _grain(*columns: str) -> gxe.Expectation:
+    return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(columns), description=f"One row per {', '.join(columns)}.")
+
+
+def _rows_where(description: str, condition: str, severity: str = "critical") -> gxe.Expectation:
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=f"select * from {{batch}} where {condition}", description=description, severity=severity
+    )
+
+
+def _rows_not_matching(description: str, columns: list[str], expected_rows_query: str) -> gxe.Expectation:
+    """Rows whose `columns` match no row of `expected_rows_query` (null equals null)."""
+    on = " and ".join(f"b.{c} is not distinct from e.{c}" for c in columns)
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=f"select b.* from {{batch}} b anti join ({expected_rows_query}) e on {on}", description=description
+    )
+
+
+def _fiscal_year_follows_period() -> gxe.Expectation:
+    return _rows_where(
+        "fiscal_year is the BE year of period, plus one from October (the October-September rule).",
+        "fiscal_year <> cast(left(period, 4) as integer) + case when cast(right(period, 2) as integer) >= 10 then 1 else 0 end",
+    )
+
+
+def _known(column: str, reference_table: str, reference_column: str | None = None) -> gxe.Expectation:
+    return _rows_where(
+        f"Every {column} is in reference.{reference_table}.",
+        f"{column} is not null and {column} not in (select {reference_column or column} from reference.{reference_table})",
+    )
+
+
+def _columns(*columns: str) -> gxe.Expectation:
+    return gxe.ExpectTableColumnsToMatchOrderedList(column_list=list(columns), description="Columns exactly as marts.md names them.")
+
+
+def _ratio_follows_formula(ratio: str, numerator: str, denominator: str, scale: int, digits: int) -> gxe.Expectation:
+    formula = f"case when {denominator} <> 0 then round({scale} * {numerator} / {denominator}, {digits}) end"
+    return _rows_where(
+        f"{ratio} = round({scale} · {numerator} / {denominator}, {digits}), null where {denominator} is null or 0.",
+        f"{ratio} is distinct from {formula}",
+    )
+
+
+def stg_landed_files() -> list:
+    return [
+        *_not_null("file_seq", "file_sha256", "path", "source", "outcome", "first_seen_at"),
+        gxe.ExpectColumnValuesToBeOfType(column="file_seq", type_="BIGINT"),
+        gxe.ExpectColumnValuesToBeOfType(column="path", type_="VARCHAR"),
+        gxe.ExpectColumnValuesToBeUnique(column="file_seq"),
+        _grain("path", "file_sha256"),
+        gxe.ExpectColumnValuesToMatchRegex(column="file_sha256", regex=SHA256),
+        gxe.ExpectColumnValuesToBeInSet(column="source", value_set=SOURCES),
+        gxe.ExpectColumnValuesToBeInSet(column="outcome", value_set=["parsed", "rejected", "duplicate"]),
+        gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=["plan", "result"]),
+        gxe.ExpectColumnValuesToMatchRegex(column="period", regex=BE_PERIOD, severity=WARNING),
+        *_non_negative("size_bytes", "rows_read"),
+        _rows_where("A path is relative to the landing folder, with '/' separators.", "path like '/%' or path like '%\\%' or path like '%..%'"),
+    ]
+
+
+def stg_regional_rows() -> list:
+    return [
+        *_not_null("file_seq", "file_sha256", "path", "row_number", "row_kind", "kind", "period", "raw_record"),
+        gxe.ExpectColumnValuesToBeOfType(column="row_number", type_="INTEGER"),
+        gxe.ExpectColumnValuesToBeOfType(column="fiscal_year", type_="INTEGER"),
+        _grain("file_seq", "row_number"),
+        gxe.ExpectColumnValuesToBeBetween(column="row_number", min_value=1),
+        gxe.ExpectColumnValuesToBeInSet(column="row_kind", value_set=["data", "total"]),
+        gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=["plan", "result"]),
+        gxe.ExpectColumnValuesToMatchRegex(column="period", regex=BE_PERIOD),
+        gxe.ExpectColumnValuesToBeBetween(column="fiscal_year", min_value=2500, max_value=2700),
+        gxe.ExpectColumnValuesToMatchRegex(column="province_code", regex=PROVINCE_CODE, severity=WARNING),
+    ]
+
+
+def stg_regional_values() -> list:
+    return [
+        *_not_null("file_seq", "row_number", "indicator", "is_count", "is_number"),
+        gxe.ExpectColumnValuesToBeOfType(column="value", type_="NUMERIC"),
+        _grain("file_seq", "row_number", "indicator"),
+        gxe.ExpectColumnValuesToBeInSet(column="indicator", value_set=sorted({*RESULT_INDICATORS, *PLAN_INDICATORS})),
+        _rows_where("A value read as a number has its parsed value.", "is_number and value is null"),
+        *_non_negative("value", severity=WARNING),
+    ]
+
+
+def stg_isf_submissions() -> list:
+    return [
+        *_not_null("file_seq", "record_number", "path", "file_sha256"),
+        gxe.ExpectColumnValuesToBeOfType(column="record_number", type_="BIGINT"),
+        _grain("file_seq", "record_number"),
+        gxe.ExpectColumnValuesToBeBetween(column="record_number", min_value=1),
+        gxe.ExpectColumnValuesToMatchRegex(column="file_sha256", regex=SHA256),
+        gxe.ExpectColumnValuesToMatchRegex(column="period", regex=BE_MONTH, severity=WARNING),
+        gxe.ExpectColumnValuesToMatchRegex(column="factory_id", regex=r"^[0-9]{14}$", severity=WARNING),
+        gxe.ExpectColumnValuesToMatchRegex(column="province_code", regex=PROVINCE_CODE, severity=WARNING),
+    ]
+
+
+def kpi_monthly() -> list:
+    return [
+        _columns("fiscal_year", "fiscal_quarter", "period", "region_no", "province_code", "program_code", "indicator", "value"),
+        *_not_null("fiscal_year", "fiscal_quarter", "period", "region_no", "province_code", "program_code", "indicator", "value"),
+        _grain("period", "province_code", "program_code", "indicator"),
+        gxe.ExpectColumnValuesToMatchRegex(column="period", regex=BE_MONTH),
+        gxe.ExpectColumnValuesToBeBetween(column="fiscal_quarter", min_value=1, max_value=4),
+        _rows_where(
+            "fiscal_quarter follows period: 1 = October-December.",
+            "fiscal_quarter <> (cast(right(period, 2) as integer) + 2) % 12 // 3 + 1",
+        ),
+        _fiscal_year_follows_period(),
+        gxe.ExpectColumnValuesToBeInSet(column="indicator", value_set=RESULT_INDICATORS),
+        *_non_negative("value"),
+        _known("region_no", "regions"),
+        _known("province_code", "provinces"),
+        _known("program_code", "programs"),
+    ]
+
+
+def kpi_fiscal_year() -> list:
+    return [
+        _columns("fiscal_year", "region_no", "program_code", "indicator", "target", "actual", "achievement_pct"),
+        *_not_null("fiscal_year", "region_no", "program_code", "indicator", "actual"),
+        _grain("fiscal_year", "region_no", "program_code", "indicator"),
+        gxe.ExpectColumnValuesToBeInSet(column="indicator", value_set=RESULT_INDICATORS[:-1]),
+        *_non_negative("target", "actual", "achievement_pct"),
+        _ratio_follows_formula("achievement_pct", "actual", "target", 100, 1),
+        _known("region_no", "regions"),
+        _known("program_code", "programs"),
+    ]
+
+
+def budget_efficiency() -> list:
+    return [
+        _columns(
+            "fiscal_year", "region_no", "program_code", "budget_allocated_mb", "budget_disbursed_mb",
+            "disbursement_pct", "economic_value_mb", "value_per_baht",
+        ),  # fmt: skip
+        *_not_null("fiscal_year", "region_no", "program_code"),
+        _grain("fiscal_year", "region_no", "program_code"),
+        *_non_negative("budget_allocated_mb", "budget_disbursed_mb", "economic_value_mb", "disbursement_pct", "value_per_baht"),
+        _ratio_follows_formula("disbursement_pct", "budget_disbursed_mb", "budget_allocated_mb", 100, 1),
+        _ratio_follows_formula("value_per_baht", "economic_value_mb", "budget_disbursed_mb", 1, 2),
+        _known("region_no", "regions"),
+        _known("program_code", "programs"),
+    ]
+
+
+def kpi_national() -> list:
+    return [
+        _columns("fiscal_year", "indicator", "target", "actual", "achievement_pct"),
+        *_not_null("fiscal_year", "indicator", "actual"),
+        _grain("fiscal_year", "indicator"),
+        *_non_negative("target", "actual", "achievement_pct"),
+        _ratio_follows_formula("achievement_pct", "actual", "target", 100, 1),
+        _rows_not_matching(
+            "target and actual are the sums over all regions of kpi_fiscal_year.",
+            ["fiscal_year", "indicator", "target", "actual"],
+            "select fiscal_year, indicator, sum(target) as target, sum(actual) as actual from marts.kpi_fiscal_year group by all",
+        ),
+    ]
+
+
+def factory_month() -> list:
+    return [
+        _columns(
+            "period", "fiscal_year", "factory_id", "factory_name", "owner_key", "province_code", "region_no",
+            "location_type", "estate_code", "tsic_code", "tsic_division", "tsic_section", "workers_thai",
+            "workers_foreign", "workers_total", "production_value_baht", "electricity_kwh", "water_m3", "submission_id",
+        ),  # fmt: skip
+        *_not_null("period", "fiscal_year", "factory_id", "province_code", "region_no", "submission_id"),
+        _grain("factory_id", "period"),
+        gxe.ExpectColumnValuesToBeUnique(column="submission_id"),
+        gxe.ExpectColumnValuesToMatchRegex(column="period", regex=BE_MONTH),
+        gxe.ExpectColumnValuesToMatchRegex(column="factory_id", regex=r"^[0-9]{14}$"),
+        gxe.ExpectColumnValuesToNotMatchRegex(
+            column="owner_key", regex=NATURAL_PERSON_ID, description="A natural person's id never reaches a mart unhashed."
+        ),
+        gxe.ExpectColumnValuesToMatchRegex(column="tsic_section", regex=r"^[A-U]$"),
+        _fiscal_year_follows_period(),
+        *_non_negative("workers_thai", "workers_foreign", "workers_total", "production_value_baht", "electricity_kwh", "water_m3"),
+        _rows_where("workers_total = workers_thai + workers_foreign.", "workers_total is distinct from workers_thai + workers_foreign"),
+        _known("province_code", "provinces"),
+        _known("region_no", "regions"),
+        _known("tsic_division", "tsic_divisions", "division"),
+    ]
+
+
+def industry_by_province() -> list:
+    return [
+        _columns(
+            "period", "fiscal_year", "province_code", "region_no", "location_type", "tsic_section",
+            "factories", "workers_total", "production_value_mb", "electricity_mwh",
+        ),  # fmt: skip
+        *_not_null("period", "fiscal_year", "province_code", "region_no", "factories"),
+        _grain("period", "province_code", "location_type", "tsic_section"),
+        gxe.ExpectColumnValuesToBeBetween(column="factories", min_value=1),
+        *_non_negative("workers_total", "production_value_mb", "electricity_mwh"),
+        _fiscal_year_follows_period(),
+        _known("province_code", "provinces"),
+        _known("region_no", "regions"),
+        _rows_not_matching(
+            "factories counts the distinct factories of factory_month in the same cell.",
+            ["period", "province_code", "location_type", "tsic_section", "factories"],
+            "select period, province_code, location_type, tsic_section, count(distinct factory_id) as factories "
+            "from marts.factory_month group by all",
+        ),
+    ]
+
+
+def files() -> list:
+    return [
+        *_not_null("file_sha256", "path", "source", "status", "first_seen_at", "rows_read", "rows_accepted", "rows_quarantined"),
+        _grain("path", "file_sha256"),
+        gxe.ExpectColumnValuesToMatchRegex(column="file_sha256", regex=SHA256),
+        gxe.ExpectColumnValuesToBeInSet(column="source", value_set=SOURCES),
+        gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["loaded", "rejected", "superseded", "duplicate"]),
+        *_non_negative("rows_read", "rows_accepted", "rows_quarantined", "warnings"),
+        _rows_where(
+            "Row conservation: every row read is accepted or quarantined (rows_read = rows_accepted + rows_quarantined).",
+            "rows_read <> rows_accepted + rows_quarantined",
+        ),
+        _rows_where("A rejected file names its rule, and only a rejected file.", "(status = 'rejected') <> (rule_id is not null)"),
+    ]
+
+
+def findings() -> list:
+    return [
+        *_not_null("file_sha256", "path", "rule_id", "severity", "message_th", "message_en"),
+        gxe.ExpectColumnValuesToBeInSet(column="severity", value_set=["error", "warning"]),
+        gxe.ExpectColumnValuesToBeBetween(column="row_number", min_value=1),
+        gxe.ExpectColumnValuesToMatchRegex(column="message_th", regex=r".*[ก-๛].*", description="Thai messages are in Thai."),
+        _known("rule_id", "quality_rules"),
+        _rows_where("Every finding is about a file in quality.files.", "file_sha256 not in (select file_sha256 from quality.files)"),
+    ]
+
+
+def submission_quality() -> list:
+    return [
+        *_not_null("source", "files", "rows_read", "rows_accepted", "rows_quarantined"),
+        _grain("source", "submitter", "period"),
+        gxe.ExpectColumnValuesToBeBetween(column="accepted_pct", min_value=0, max_value=100),
+        _rows_where("Row conservation per submitter and period.", "rows_read <> rows_accepted + rows_quarantined"),
+    ]
+
+
+# Validated table -> its suite. The key is also the suite's, the asset's and the Data Docs page's name.
+SUITES: dict[str, Callable[[], list]] = {
+    f"{schema}.{build.__name__}": build
+    for schema, builders in {
+        "staging": [stg_landed_files, stg_regional_rows, stg_regional_values, stg_isf_submissions],
+        "marts": [kpi_monthly, kpi_fiscal_year, budget_efficiency, kpi_national, factory_month, industry_by_province],
+        "quality": [files, findings, submission_quality],
+    }.items()
+    for build in builders
+}

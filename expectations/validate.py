@@ -1,0 +1,166 @@
+"""Run the suites against the warehouse file and build the Data Docs.
+
+GX reads the DuckDB file itself, read-only, through its SQL datasource (with
+the adaptations of gx_duckdb.py): the tables are never copied into pandas.
+Every SQLAlchemy engine GX makes is disposed before `validate_warehouse`
+returns, because dbt will not start while any process holds the file.
+"""
+
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import great_expectations as gx
+import sqlalchemy as sa
+
+from expectations import gx_duckdb
+from expectations.data_docs import make_offline
+from expectations.suites import SUITES
+
+CONTEXT_ROOT = Path(__file__).resolve().parent  # GX's context is CONTEXT_ROOT/gx
+DATASOURCE = "warehouse"
+BATCH_DEFINITION = "whole table"
+EXAMPLES_PER_FAILURE = 5
+
+
+@dataclass(frozen=True)
+class FailedExpectation:
+    expectation: str
+    column: str | None
+    severity: str  # critical | warning | info
+    description: str | None
+    observed: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    table: str
+    evaluated: int
+    failures: tuple[FailedExpectation, ...]
+    docs_page: str | None  # relative to the Data Docs folder
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    @property
+    def blocking(self) -> bool:
+        return any(f.severity == "critical" for f in self.failures)
+
+
+def validate_warehouse(
+    warehouse_db: Path,
+    gx_dir: Path,
+    docs_dir: Path,
+    tables: Iterable[str] = tuple(SUITES),
+    context_root: Path = CONTEXT_ROOT,
+) -> dict[str, SuiteOutcome]:
+    """Validate each table against its suite; Data Docs into `docs_dir`; GX's stores in `gx_dir`."""
+    gx_duckdb.install()
+    tables = list(tables)
+    unknown = sorted(set(tables) - set(SUITES))
+    if unknown:
+        raise KeyError(f"no suite for {', '.join(unknown)}")
+    if not (context_root / "gx" / "great_expectations.yml").is_file():
+        raise FileNotFoundError(f"no Great Expectations context at {context_root / 'gx'}")
+    gx_dir.mkdir(parents=True, exist_ok=True)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["DIPROM_GX_STORES"] = str(gx_dir)
+    os.environ["DIPROM_GX_DOCS"] = str(docs_dir)
+    # access_mode=read_only: a reader, never a writer, of the warehouse file.
+    os.environ["DIPROM_GX_WAREHOUSE_URL"] = f"duckdb:///{warehouse_db}?access_mode=read_only"
+
+    with _engines_disposed():
+        context = gx.get_context(mode="file", project_root_dir=str(context_root))
+        datasource = context.data_sources.get(DATASOURCE)
+        definitions = []
+        for table in tables:
+            suite = context.suites.add_or_update(gx.ExpectationSuite(name=table, expectations=SUITES[table]()))
+            batch = datasource.get_asset(table).get_batch_definition(BATCH_DEFINITION)
+            definitions.append(
+                context.validation_definitions.add_or_update(gx.ValidationDefinition(name=table, data=batch, suite=suite))
+            )
+        checkpoint = context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name="nightly_load",
+                validation_definitions=definitions,
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+                result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES_PER_FAILURE},
+            )
+        )
+        result = checkpoint.run()
+    make_offline(docs_dir)
+
+    outcomes = {}
+    for identifier, suite_result in result.run_results.items():
+        table = suite_result.suite_name
+        outcomes[table] = SuiteOutcome(
+            table=table,
+            evaluated=len(suite_result.results),
+            failures=tuple(_failure(r) for r in suite_result.results if not r.success),
+            docs_page=_docs_page(docs_dir, identifier),
+        )
+    return outcomes
+
+
+def _failure(result) -> FailedExpectation:
+    config = result.expectation_config
+    details = result.result or {}
+    raised = _raised(result.exception_info)
+    if raised:
+        observed = f"the expectation could not be evaluated: {raised}"
+        examples: list = []
+    elif "unexpected_count" in details:
+        observed = f"{details['unexpected_count']} of {details.get('element_count')} values unexpected"
+        examples = details.get("partial_unexpected_list") or []
+    else:
+        observed = f"observed {details.get('observed_value')!r}"
+        examples = (details.get("details") or {}).get("unexpected_rows") or []
+    return FailedExpectation(
+        expectation=config.type,
+        column=config.kwargs.get("column") or (", ".join(config.kwargs["column_list"]) if "column_list" in config.kwargs else None),
+        severity=str(getattr(config.severity, "value", config.severity)),
+        description=config.description,
+        observed=observed,
+        examples=tuple(_short(e) for e in examples[:EXAMPLES_PER_FAILURE]),
+    )
+
+
+def _raised(exception_info: dict) -> str | None:
+    """GX reports an error either flat or keyed by the metric that raised it."""
+    for info in [exception_info, *(v for v in exception_info.values() if isinstance(v, dict))]:
+        if info.get("raised_exception"):
+            return str(info.get("exception_message"))
+    return None
+
+
+def _short(value, limit: int = 200) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _docs_page(docs_dir: Path, identifier) -> str | None:
+    """The Data Docs page GX wrote for this validation, relative to `docs_dir`."""
+    *folders, batch = identifier.to_tuple()
+    page = Path("validations", *folders, f"{batch}.html")
+    return str(page) if (docs_dir / page).is_file() else None
+
+
+@contextmanager
+def _engines_disposed() -> Iterator[None]:
+    """Dispose every SQLAlchemy engine created inside the block (GX makes two per datasource)."""
+    created: dict[int, sa.Engine] = {}
+
+    def on_connect(connection: sa.Connection) -> None:
+        created[id(connection.engine)] = connection.engine
+
+    sa.event.listen(sa.Engine, "engine_connect", on_connect)
+    try:
+        yield
+    finally:
+        sa.event.remove(sa.Engine, "engine_connect", on_connect)
+        for engine in created.values():
+            engine.dispose()

@@ -1,0 +1,94 @@
+"""The Great Expectations suites as Dagster asset checks, one per validated table.
+
+All suites run in one step (one GX context, one read-only look at the
+warehouse), after the dbt build and before publishing. A critical failure is
+an ERROR and blocking: `analytics.duckdb` keeps its previous copy and the run
+fails naming the checks. A warning never blocks. If the validator cannot be
+imported or configured, every check fails: none passes by default.
+"""
+
+import dagster as dg
+
+from orchestration.resources import WarehouseResource
+
+# The tables of expectations/suites.py; kept here as names so that a validator
+# that fails to import still has checks to fail (tests keep the lists equal).
+VALIDATED_TABLES = [
+    "staging.stg_landed_files", "staging.stg_regional_rows", "staging.stg_regional_values", "staging.stg_isf_submissions",
+    "marts.kpi_monthly", "marts.kpi_fiscal_year", "marts.budget_efficiency", "marts.kpi_national",
+    "marts.factory_month", "marts.industry_by_province",
+    "quality.files", "quality.findings", "quality.submission_quality",
+]  # fmt: skip
+CHECK_NAME = "gx_suite"
+
+
+def _asset_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(table.split("."))
+
+
+def suite_check_results(outcomes, error: str | None = None) -> list[dg.AssetCheckResult]:
+    """One result per validated table. `outcomes` maps table -> SuiteOutcome; a table
+    without one (or any `error`) is a failed ERROR check, never a pass."""
+    results = []
+    for table in VALIDATED_TABLES:
+        outcome = None if error else outcomes.get(table)
+        if outcome is None:
+            reason = error or "no validation result for this table"
+            results.append(
+                dg.AssetCheckResult(
+                    asset_key=_asset_key(table), check_name=CHECK_NAME, passed=False,
+                    severity=dg.AssetCheckSeverity.ERROR, metadata={"error": dg.MetadataValue.text(reason)},
+                )  # fmt: skip
+            )
+            continue
+        metadata = {
+            "expectations evaluated": outcome.evaluated,
+            "expectations failed": len(outcome.failures),
+            "data docs page": dg.MetadataValue.path(outcome.docs_page or ""),
+        }
+        if outcome.failures:
+            metadata["failed expectations"] = dg.MetadataValue.md(_failures_table(outcome.failures))
+        results.append(
+            dg.AssetCheckResult(
+                asset_key=_asset_key(table), check_name=CHECK_NAME, passed=outcome.passed,
+                severity=dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN,
+                metadata=metadata,
+            )  # fmt: skip
+        )
+    return results
+
+
+def _failures_table(failures) -> str:
+    def cell(text) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| severity | expectation | column | observed | examples |", "|---|---|---|---|---|"]
+    for f in failures:
+        what = f.description or f.expectation
+        lines.append(f"| {f.severity} | {cell(what)} | {cell(f.column or '')} | {cell(f.observed)} | {cell('; '.join(f.examples))} |")
+    return "\n".join(lines)
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(CHECK_NAME, asset=_asset_key(table), blocking=True, description=f"Great Expectations suite {table}")
+        for table in VALIDATED_TABLES
+    ],
+    name="gx_suites",
+    description="Every Great Expectations suite against the warehouse; Data Docs into $WAREHOUSE_DIR/reports/gx/.",
+)
+def gx_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    layout = warehouse.layout
+    try:
+        from expectations.validate import validate_warehouse
+
+        outcomes = validate_warehouse(layout.warehouse_db, layout.warehouse_dir / "gx", layout.reports_dir / "gx", VALIDATED_TABLES)
+    except Exception as error:  # noqa: BLE001 - a validator that cannot run fails every check, loudly
+        context.log.exception("the Great Expectations validator could not run")
+        yield from suite_check_results({}, error=f"the validator could not run: {type(error).__name__}: {error}")
+        return
+    failed = [t for t, o in outcomes.items() if not o.passed]
+    context.log.info(f"Great Expectations: {len(outcomes) - len(failed)} of {len(outcomes)} suites passed; failed: {failed or 'none'}")
+    yield from suite_check_results(outcomes)
+
+
