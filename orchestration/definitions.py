@@ -1,15 +1,18 @@
-"""The code location: assets, job and resources, and nothing else."""
+"""The code location: assets, checks, job and resources, and nothing else."""
 
 import dagster as dg
 
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_models
 from orchestration.assets.intake import landing_intake
 from orchestration.assets.publish import analytics_database
+from orchestration.assets.reports import quality_reports
+from orchestration.checks import gx_suites
 from orchestration.jobs import nightly_load
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 
 defs = dg.Definitions(
-    assets=[landing_intake, warehouse_dbt_models, analytics_database],
+    assets=[landing_intake, warehouse_dbt_models, analytics_database, quality_reports],
+    asset_checks=[gx_suites],
     jobs=[nightly_load],
     resources={
         "warehouse": WarehouseResource(),

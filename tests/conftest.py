@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 # CI clones the repository with shared/ beside it; a developer's checkout has the same shape.
 CONTRACT_DIR = Path(os.environ.get("DIPROM_CONTRACT_DIR", REPO.parent / "shared" / "contract"))
 EXAMPLES_DIR = CONTRACT_DIR / "examples"
+DAGSTER = str(Path(sys.executable).parent / "dagster")
 
 
 @pytest.fixture(scope="session")
@@ -20,8 +24,11 @@ def examples_dir() -> Path:
     return EXAMPLES_DIR
 
 
-def materialize_nightly_load(landing_dir: Path, warehouse_dir: Path):
-    """The whole nightly load, in process, through Dagster and a real dbt build."""
+def materialize_nightly_load(landing_dir: Path, warehouse_dir: Path, with_gx_checks: bool = True):
+    """The whole nightly load, in process, through Dagster and a real dbt build.
+
+    Tests of the row rules may leave out the GX checks (a minute and a half on
+    these machines); tests/test_quality_gate.py and the CLI runs keep them."""
     import dagster as dg
 
     from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project
@@ -29,7 +36,8 @@ def materialize_nightly_load(landing_dir: Path, warehouse_dir: Path):
     from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 
     result = dg.materialize(
-        defs.assets,
+        [*defs.assets, *defs.asset_checks],
+        selection=dg.AssetSelection.all() if with_gx_checks else dg.AssetSelection.all().without_checks(),
         resources={
             "warehouse": WarehouseResource(landing_dir=str(landing_dir), warehouse_dir=str(warehouse_dir)),
             "dbt": WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
@@ -44,3 +52,34 @@ def query(db: Path, sql: str, params=None) -> list[tuple]:
 
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+def run_nightly_load_cli(landing: Path, warehouse: Path, dagster_home: Path) -> subprocess.CompletedProcess:
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
+    env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(dagster_home)}
+    return subprocess.run(
+        [DAGSTER, "job", "execute", "-m", "orchestration", "-j", "nightly_load"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
+    )
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    tables = query(db, "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL")
+    return {f"{s}.{t}": query(db, f'SELECT * FROM "{s}"."{t}" ORDER BY ALL') for s, t in tables}
+
+
+@pytest.fixture(scope="session")
+def examples_runs(tmp_path_factory, examples_dir):
+    """The contract's examples through the real CLI, twice; shared by the end-to-end tests."""
+    root = tmp_path_factory.mktemp("examples")
+    landing = root / "landing"
+    shutil.copytree(examples_dir, landing)
+    analytics = root / "warehouse" / "analytics.duckdb"
+    first = run_nightly_load_cli(landing, root / "warehouse", root / "dagster_home")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    after_first = snapshot(analytics)
+    second = run_nightly_load_cli(landing, root / "warehouse", root / "dagster_home")
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    (root / "cli_output.txt").write_text(first.stdout + first.stderr + second.stdout + second.stderr, encoding="utf-8")
+    return analytics, after_first, snapshot(analytics)

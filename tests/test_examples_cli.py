@@ -2,49 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, query
+from tests.conftest import query
 
 pytestmark = pytest.mark.e2e
-DAGSTER = str(Path(sys.executable).parent / "dagster")
-
-
-def run_nightly_load_cli(landing: Path, warehouse: Path, dagster_home: Path) -> subprocess.CompletedProcess:
-    dagster_home.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
-    env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(dagster_home)}
-    return subprocess.run(
-        [DAGSTER, "job", "execute", "-m", "orchestration", "-j", "nightly_load"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
-    )
-
-
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    tables = query(db, "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL")
-    return {f"{s}.{t}": query(db, f'SELECT * FROM "{s}"."{t}" ORDER BY ALL') for s, t in tables}
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory, examples_dir):
-    root = tmp_path_factory.mktemp("examples")
-    landing = root / "landing"
-    shutil.copytree(examples_dir, landing)
-    analytics = root / "warehouse" / "analytics.duckdb"
-    first = run_nightly_load_cli(landing, root / "warehouse", root / "dagster_home")
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    after_first = snapshot(analytics)
-    second = run_nightly_load_cli(landing, root / "warehouse", root / "dagster_home")
-    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
-    (root / "cli_output.txt").write_text(first.stdout + first.stderr + second.stdout + second.stderr, encoding="utf-8")
-    return analytics, after_first, snapshot(analytics)
+def runs(examples_runs):
+    return examples_runs
 
 
 @pytest.fixture(scope="module")

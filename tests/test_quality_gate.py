@@ -1,0 +1,162 @@
+"""The GX suites as blocking asset checks, Data Docs and the officials' reports,
+on the contract's examples (the CLI runs of conftest.examples_runs)."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import dagster as dg
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import query
+
+pytestmark = pytest.mark.e2e
+# A load from a host: "//cdn..." or "http(s)://..." in src/href/url()/@import/fetch.
+EXTERNAL_LOAD = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//|url\(\s*["']?(https?:)?//|@import\s+["']?(https?:)?//""", re.I)
+
+
+@pytest.fixture(scope="module")
+def warehouse(examples_runs):
+    return examples_runs[0].parent
+
+
+def test_every_suite_passed_on_a_clean_load(warehouse):
+    results = [json.loads(p.read_text()) for p in (warehouse / "gx" / "validations").rglob("*.json")]
+    suites = {r["suite_name"] for r in results}
+    assert len(suites) == 13
+    assert all(r["success"] for r in results), [r["suite_name"] for r in results if not r["success"]]
+
+
+def test_report_and_data_docs_load_nothing_from_outside(warehouse):
+    reports = warehouse / "reports"
+    pages = [p for p in reports.rglob("*") if p.suffix in {".html", ".css"}]
+    assert (reports / "gx" / "index.html") in pages and (reports / "quality" / "index.html") in pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8", errors="replace")
+        text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)  # licence comments name their home pages
+        assert not EXTERNAL_LOAD.search(text), (page, EXTERNAL_LOAD.search(text)[0])
+        if page.suffix == ".html":
+            assert not re.search(r"https?://", text), (page, re.search(r"https?://\S{0,60}", text)[0])
+
+
+def test_report_shows_every_finding(warehouse, examples_runs):
+    analytics = examples_runs[0]
+    html = (warehouse / "reports" / "quality" / "index.html").read_text(encoding="utf-8")
+    findings = query(analytics, "select path, rule_id, row_number, message_th from quality.findings")
+    assert findings
+    for path, rule_id, row_number, message_th in findings:
+        block = html[html.index(f"<code>{path}</code>") :].split("</details>")[0]
+        assert rule_id in block and message_th.split(" (")[0] in block, (path, rule_id)
+        if row_number is not None:
+            assert f"<td class=n>{row_number}</td>" in block, (path, rule_id, row_number)
+
+
+def test_feedback_workbooks_hold_each_submitters_findings(warehouse, examples_runs):
+    analytics = examples_runs[0]
+    folder = warehouse / "reports" / "quality"
+    by_workbook: dict[str, set] = {}
+    for path, rule_id, row_number, source, submitter in query(
+        analytics,
+        "select f.path, f.rule_id, f.row_number, files.source, coalesce(files.submitter, f.submitter) "
+        "from quality.findings f join quality.files using (file_sha256, path)",
+    ):
+        name = f"{submitter}.xlsx" if source == "regional_reports" else f"factories-{submitter[2:4]}.xlsx"
+        if source == "regional_reports" and not re.fullmatch(r"[A-Z]+\d*", submitter or ""):
+            continue  # a file whose name names no submitter has nobody to mail back to
+        by_workbook.setdefault(name, set()).add((path, rule_id, row_number))
+    assert "PIO51.xlsx" in by_workbook and any(n.startswith("factories-") for n in by_workbook)
+    for name, expected in by_workbook.items():
+        sheet = load_workbook(folder / name, read_only=True)["ข้อผิดพลาด"]
+        rows = {(r[0], r[3], r[1]) for r in sheet.iter_rows(min_row=2, values_only=True)}
+        assert expected <= rows, (name, expected - rows)
+
+
+def test_report_renders_in_chromium_with_thai_text(warehouse, tmp_path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("Chromium is not installed (.ci/run installs Debian's chromium)")
+    page = (warehouse / "reports" / "quality" / "index.html").as_uri()
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600",
+    ]  # fmt: skip
+    shot = tmp_path / "report.png"
+    subprocess.run([chromium, *flags, f"--screenshot={shot}", page], check=True, capture_output=True, timeout=120)
+    dom = subprocess.run([chromium, *flags, "--dump-dom", page], check=True, capture_output=True, text=True, timeout=120).stdout
+    assert "รายงานคุณภาพข้อมูลที่ส่ง" in dom and "PIO51" in dom
+
+    from PIL import Image
+
+    image = Image.open(shot).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20)
+    non_white = sum(count for count, rgb in colours if rgb != (255, 255, 255))
+    assert len(colours) > 50 and non_white > 0.02 * image.width * image.height, "the screenshot is blank"
+    fonts = subprocess.run(["fc-list", ":lang=th"], capture_output=True, text=True).stdout
+    assert fonts.strip(), "no font with Thai glyphs: the report would show empty boxes"
+
+
+def _publish_behind_the_checks(warehouse_dir):
+    """Only the GX checks and the publish step, on a warehouse as it stands."""
+    from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project
+    from orchestration.definitions import defs
+    from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
+
+    return dg.materialize(
+        [*defs.assets, *defs.asset_checks],
+        selection=dg.AssetSelection.assets("analytics_database") | dg.AssetSelection.checks_for_assets(dg.AssetSelection.all()),
+        resources={
+            "warehouse": WarehouseResource(landing_dir=str(warehouse_dir.parent / "landing"), warehouse_dir=str(warehouse_dir)),
+            "dbt": WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        },
+        raise_on_error=False,
+    )
+
+
+def _check_outcomes(result) -> dict[str, tuple[bool, str]]:
+    return {
+        "/".join(e.asset_key.path): (e.passed, e.severity.value)
+        for e in (ev.event_specific_data.asset_check_evaluation for ev in result.all_events if ev.event_type_value == "ASSET_CHECK_EVALUATION")
+    }
+
+
+@pytest.fixture
+def copied_warehouse(warehouse, tmp_path):
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy, ignore=shutil.ignore_patterns("reports", "gx"))
+    return copy
+
+
+def test_a_broken_mart_fails_its_check_and_keeps_the_published_copy(copied_warehouse):
+    import duckdb
+
+    with duckdb.connect(str(copied_warehouse / "warehouse.duckdb")) as con:
+        # a duplicated grain, as a faulty model change would make it
+        con.execute("insert into marts.kpi_monthly select * from marts.kpi_monthly limit 1")
+    published = (copied_warehouse / "analytics.duckdb").read_bytes()
+
+    result = _publish_behind_the_checks(copied_warehouse)
+
+    assert not result.success
+    outcomes = _check_outcomes(result)
+    assert outcomes["marts/kpi_monthly"] == (False, "ERROR")
+    assert outcomes["marts/kpi_fiscal_year"] == (True, "WARN")
+    assert not [m for m in result.get_asset_materialization_events() if m.asset_key == dg.AssetKey("analytics_database")]
+    assert (copied_warehouse / "analytics.duckdb").read_bytes() == published
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "marts/kpi_monthly" in failure.message or "kpi_monthly" in str(failure.event_specific_data.error)
+
+
+def test_a_validator_that_cannot_import_fails_every_check(copied_warehouse, monkeypatch):
+    monkeypatch.setitem(sys.modules, "expectations.validate", None)  # import raises ImportError
+    published = (copied_warehouse / "analytics.duckdb").read_bytes()
+
+    result = _publish_behind_the_checks(copied_warehouse)
+
+    outcomes = _check_outcomes(result)
+    assert len(outcomes) == 13 and all(o == (False, "ERROR") for o in outcomes.values()), outcomes
+    assert not result.success
+    assert (copied_warehouse / "analytics.duckdb").read_bytes() == published
