@@ -5,7 +5,7 @@ from GX's own servers with the context's id and a timestamp in the address,
 which reports every viewing. After each build the pages are rewritten: each
 asset is served from a local copy under `static/vendor/` (the npm packages of
 expectations/data_docs_assets/, installed by scripts/setup.sh), the logo
-from GX's own `static/images/`, and links to GX's website become plain text.
+from GX's own `static/images/` (also where GX's stylesheet names it), and links to GX's website become plain text.
 An asset GX starts loading that is not in the table below fails the build
 loudly rather than leaving a page that calls out.
 """
@@ -59,7 +59,8 @@ class MissingVendoredAsset(RuntimeError):
 def make_offline(docs_dir: Path, node_modules: Path = NODE_MODULES) -> None:
     vendor_dir = docs_dir / "static" / "vendor"
     _copy_vendored(node_modules, vendor_dir)
-    for page in docs_dir.rglob("*.html"):
+    pages = [*docs_dir.rglob("*.html"), *(docs_dir / "static" / "styles").glob("*.css")]
+    for page in pages:
         html = page.read_text(encoding="utf-8")
         rewritten = _rewrite(html, os.path.relpath(docs_dir / "static", page.parent))
         if rewritten != html:

@@ -7,6 +7,7 @@ returns, because dbt will not start while any process holds the file.
 """
 
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ CONTEXT_ROOT = Path(__file__).resolve().parent  # GX's context is CONTEXT_ROOT/g
 DATASOURCE = "warehouse"
 BATCH_DEFINITION = "whole table"
 EXAMPLES_PER_FAILURE = 5
+# Validation results (and their Data Docs pages) kept per suite. GX rebuilds the
+# Data Docs index from every stored result, so an unbounded history would make
+# each night slower than the last.
+RUNS_KEPT = 30
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ def validate_warehouse(
     # access_mode=read_only: a reader, never a writer, of the warehouse file.
     os.environ["DIPROM_GX_WAREHOUSE_URL"] = f"duckdb:///{warehouse_db}?access_mode=read_only"
 
+    _forget_old_runs(gx_dir / "validations", docs_dir / "validations", RUNS_KEPT - 1)
     with _engines_disposed():
         context = gx.get_context(mode="file", project_root_dir=str(context_root))
         datasource = context.data_sources.get(DATASOURCE)
@@ -140,6 +146,16 @@ def _raised(exception_info: dict) -> str | None:
 def _short(value, limit: int = 200) -> str:
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _forget_old_runs(results_dir: Path, pages_dir: Path, keep: int) -> None:
+    """Delete all but the newest `keep` runs of each suite. GX lays results out as
+    <suite folders>/<run name>/<run time, sortable>/<batch>.json, the pages alike."""
+    for run_name_dir in {p.parent.parent for p in results_dir.rglob("*.json")}:
+        run_times = sorted((d for d in run_name_dir.iterdir() if d.is_dir()), key=lambda d: d.name)
+        for old in run_times[: max(0, len(run_times) - keep)]:
+            shutil.rmtree(old)
+            shutil.rmtree(pages_dir / old.relative_to(results_dir), ignore_errors=True)
 
 
 def _docs_page(docs_dir: Path, identifier) -> str | None:

@@ -3,6 +3,7 @@ on the contract's examples (the CLI runs of conftest.examples_runs)."""
 
 import json
 import re
+from html import escape
 import shutil
 import subprocess
 import sys
@@ -23,11 +24,15 @@ def warehouse(examples_runs):
     return examples_runs[0].parent
 
 
-def test_every_suite_passed_on_a_clean_load(warehouse):
+def test_no_suite_fails_critically_on_a_load_of_the_examples(warehouse):
     results = [json.loads(p.read_text()) for p in (warehouse / "gx" / "validations").rglob("*.json")]
-    suites = {r["suite_name"] for r in results}
-    assert len(suites) == 13
-    assert all(r["success"] for r in results), [r["suite_name"] for r in results if not r["success"]]
+    assert len({r["suite_name"] for r in results}) == 13
+    failed = {
+        (r["suite_name"], e["expectation_config"]["type"], e["expectation_config"]["kwargs"].get("column"), e["expectation_config"]["severity"])
+        for r in results for e in r["results"] if not e["success"]
+    }  # fmt: skip
+    # PIO51's row 7 reports -3 entrepreneurs: quarantined by RR03, and visible to the staged suite as a warning
+    assert failed == {("staging.stg_regional_values", "expect_column_values_to_be_between", "value", "warning")}
 
 
 def test_report_and_data_docs_load_nothing_from_outside(warehouse):
@@ -49,7 +54,7 @@ def test_report_shows_every_finding(warehouse, examples_runs):
     assert findings
     for path, rule_id, row_number, message_th in findings:
         block = html[html.index(f"<code>{path}</code>") :].split("</details>")[0]
-        assert rule_id in block and message_th.split(" (")[0] in block, (path, rule_id)
+        assert rule_id in block and escape(message_th) in block, (path, rule_id)
         if row_number is not None:
             assert f"<td class=n>{row_number}</td>" in block, (path, rule_id, row_number)
 
@@ -63,9 +68,13 @@ def test_feedback_workbooks_hold_each_submitters_findings(warehouse, examples_ru
         "select f.path, f.rule_id, f.row_number, files.source, coalesce(files.submitter, f.submitter) "
         "from quality.findings f join quality.files using (file_sha256, path)",
     ):
-        name = f"{submitter}.xlsx" if source == "regional_reports" else f"factories-{submitter[2:4]}.xlsx"
-        if source == "regional_reports" and not re.fullmatch(r"[A-Z]+\d*", submitter or ""):
-            continue  # a file whose name names no submitter has nobody to mail back to
+        if source == "regional_reports":
+            if not re.fullmatch(r"[A-Z]+\d*", submitter or ""):
+                continue  # a file whose name names no submitter has nobody to mail back to
+            name = f"{submitter}.xlsx"
+        else:  # the provincial office of the factory's registration number, if it has one
+            province = submitter[2:4] if re.fullmatch(r"\d{14}", submitter or "") else "unassigned"
+            name = f"factories-{province}.xlsx"
         by_workbook.setdefault(name, set()).add((path, rule_id, row_number))
     assert "PIO51.xlsx" in by_workbook and any(n.startswith("factories-") for n in by_workbook)
     for name, expected in by_workbook.items():
@@ -107,7 +116,7 @@ def _publish_behind_the_checks(warehouse_dir):
 
     return dg.materialize(
         [*defs.assets, *defs.asset_checks],
-        selection=dg.AssetSelection.assets("analytics_database") | dg.AssetSelection.checks_for_assets(dg.AssetSelection.all()),
+        selection=dg.AssetSelection.assets("analytics_database") | dg.AssetSelection.all_asset_checks(),
         resources={
             "warehouse": WarehouseResource(landing_dir=str(warehouse_dir.parent / "landing"), warehouse_dir=str(warehouse_dir)),
             "dbt": WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
@@ -119,7 +128,7 @@ def _publish_behind_the_checks(warehouse_dir):
 def _check_outcomes(result) -> dict[str, tuple[bool, str]]:
     return {
         "/".join(e.asset_key.path): (e.passed, e.severity.value)
-        for e in (ev.event_specific_data.asset_check_evaluation for ev in result.all_events if ev.event_type_value == "ASSET_CHECK_EVALUATION")
+        for e in (ev.event_specific_data for ev in result.all_events if ev.event_type_value == "ASSET_CHECK_EVALUATION")
     }
 
 

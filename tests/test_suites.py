@@ -36,3 +36,17 @@ def test_a_table_without_a_result_fails_its_check():
     results = suite_check_results({})
     assert all(not r.passed for r in results)
     assert "no validation result" in results[0].metadata["error"].value
+
+
+def test_only_the_newest_runs_are_kept(tmp_path):
+    from expectations.validate import _forget_old_runs
+
+    results, pages = tmp_path / "results", tmp_path / "pages"
+    for run_time in ["20261120T010000Z", "20261121T010000Z", "20261122T010000Z"]:
+        for root, suffix in ((results, ".json"), (pages, ".html")):
+            folder = root / "marts" / "kpi_monthly" / "__none__" / run_time
+            folder.mkdir(parents=True)
+            (folder / f"warehouse-marts.kpi_monthly{suffix}").write_text("{}")
+    _forget_old_runs(results, pages, keep=2)
+    for root in (results, pages):
+        assert sorted(p.name for p in (root / "marts" / "kpi_monthly" / "__none__").iterdir()) == ["20261121T010000Z", "20261122T010000Z"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from sources.feedback.data import QualityData
-from sources.feedback.workbooks import factory_workbook_name, submitter_workbook_name
+from sources.feedback.workbooks import factory_workbook_name, is_submitter_code, submitter_workbook_name
 
 FINDINGS_SHOWN_PER_FILE = 100
 
@@ -73,9 +73,9 @@ def _summary(data: QualityData) -> str:
     for (region, submitter), group in regional.groupby(["region_name", "submitter"], sort=False):
         counts = group["status"].value_counts()
         accepted, quarantined = int(group["rows_accepted"].sum()), int(group["rows_quarantined"].sum())
-        rows.append(
-            _summary_row(region, submitter, len(group), counts, accepted, quarantined, submitter_workbook_name(submitter))
-        )
+        # a file whose name names no known submitter has nobody to mail a workbook to
+        workbook = submitter_workbook_name(submitter) if is_submitter_code(submitter) else None
+        rows.append(_summary_row(region, submitter, len(group), counts, accepted, quarantined, workbook))
     factories = data.submission_quality[data.submission_quality["source"] == "isingleform"]
     for (region, office), group in factories.groupby(["region_name", "submitter"], sort=True, dropna=False):
         label = f"โรงงานในความดูแลของ {office}" if isinstance(office, str) else "โรงงาน (ไม่ทราบจังหวัด)"
@@ -101,13 +101,13 @@ def _summary_row(region, submitter, files, counts, accepted, quarantined, workbo
         f"<td class=n>{'–' if files is None else files}</td><td class=n>{count('loaded')}</td>"
         f"<td class=n>{count('rejected')}</td><td class=n>{count('superseded')}</td>"
         f"<td class=n>{accepted:,}</td><td class=n>{quarantined:,}</td><td class='n {css}'>{rate}</td>"
-        f'<td><a href="{escape(workbook)}">{escape(workbook)}</a></td></tr>'
+        + (f'<td><a href="{escape(workbook)}">{escape(workbook)}</a></td></tr>' if workbook else "<td>–</td></tr>")
     )
 
 
 def _charts(data: QualityData) -> str:
     q = data.submission_quality
-    by_submitter = q.groupby(q["submitter"].fillna("?"))[["rows_accepted", "rows_read"]].sum()
+    by_submitter = q.groupby(q["submitter"].fillna("ไม่ทราบ"))[["rows_accepted", "rows_read"]].sum()
     by_month = q.dropna(subset=["period"]).groupby("period")[["rows_accepted", "rows_read"]].sum().sort_index()
     return (
         "<h2>อัตราการรับข้อมูล <span class=en>Acceptance rate</span></h2>"

@@ -44,6 +44,10 @@ FINDING_COLUMNS = {
 }
 
 
+def is_submitter_code(submitter) -> bool:
+    return isinstance(submitter, str) and re.fullmatch(r"[A-Z]+\d*", submitter) is not None
+
+
 def submitter_workbook_name(submitter: str) -> str:
     return f"{_safe(submitter)}.xlsx"
 
@@ -61,7 +65,7 @@ def write_feedback_workbooks(data: QualityData, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     files, findings = data.files, data.findings
-    regional = files[(files["source"] == "regional_reports") & files["submitter"].str.fullmatch(r"[A-Z]+\d*")]
+    regional = files[(files["source"] == "regional_reports") & files["submitter"].map(is_submitter_code)]
     for submitter, own_files in regional.groupby("submitter"):
         own_findings = findings[findings["file_sha256"].isin(own_files["file_sha256"]) & (findings["source"] == "regional_reports")]
         written.append(_write(out_dir / submitter_workbook_name(submitter), own_files, own_findings))
