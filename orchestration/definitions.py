@@ -1,4 +1,4 @@
-"""The code location: assets, checks, job and resources, and nothing else."""
+"""The code location: assets, checks, job, schedule, sensor and resources, and nothing else."""
 
 import dagster as dg
 
@@ -6,6 +6,7 @@ from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_
 from orchestration.assets.intake import landing_intake
 from orchestration.assets.publish import analytics_database
 from orchestration.assets.reports import quality_reports
+from orchestration.automation import new_landing_files, nightly_schedule
 from orchestration.checks import gx_suites
 from orchestration.jobs import nightly_load
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
@@ -14,6 +15,8 @@ defs = dg.Definitions(
     assets=[landing_intake, warehouse_dbt_models, analytics_database, quality_reports],
     asset_checks=[gx_suites],
     jobs=[nightly_load],
+    schedules=[nightly_schedule],
+    sensors=[new_landing_files],
     resources={
         "warehouse": WarehouseResource(),
         "dbt": WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),

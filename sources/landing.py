@@ -94,3 +94,46 @@ class Archive:
         line = json.dumps({"sha256": sha256, "path": path, "source": source, "seen_at": seen_at.isoformat()}, ensure_ascii=False)
         with self.manifest.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
+
+
+class ContentHashCache:
+    """SHA-256 of landing files, remembered by (path, size, mtime) so that a
+    watcher looking every few minutes re-reads only what changed."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, int, int], str] = {}
+
+    def sha256(self, landed: LandedFile) -> str:
+        stat = landed.absolute_path.stat()
+        key = (str(landed.absolute_path), stat.st_size, stat.st_mtime_ns)
+        if key not in self._known:
+            self._known[key] = sha256_of(landed.absolute_path)
+        return self._known[key]
+
+
+def archived_contents(archive_dir: Path) -> set[str]:
+    """Every content the intake has taken in, from the archive's manifest."""
+    manifest = Archive(archive_dir).manifest
+    if not manifest.exists():
+        return set()
+    with manifest.open(encoding="utf-8") as handle:
+        # a line cut short by a crash mid-append is not a sighting
+        return {json.loads(line)["sha256"] for line in handle if line.endswith("\n")}
+
+
+def new_contents(landing_dir: Path, archive_dir: Path, sources: list[str], cache: ContentHashCache) -> dict[str, str]:
+    """Contents in the landing folder that the archive has not seen: sha256 -> first path.
+
+    Only new *contents* count: a file dropped again with the same bytes, under
+    any name, starts nothing (the nightly load still records its sighting)."""
+    seen = archived_contents(archive_dir)
+    new: dict[str, str] = {}
+    for source in sources:
+        for landed in discover(landing_dir, source):
+            try:
+                sha = cache.sha256(landed)
+            except OSError:
+                continue  # gone or unreadable between listing and reading: the next look sees it
+            if sha not in seen:
+                new.setdefault(sha, landed.path)
+    return new
