@@ -92,3 +92,26 @@ def gx_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResour
     yield from suite_check_results(outcomes)
 
 
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["quality", "submission_deadlines"]),
+    name="results_on_time",
+    description="Warns when a centre or provincial office has not sent last month's result by the 15th, or sent it late.",
+)
+def results_on_time(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    from sources.feedback.deadlines import latest_deadlines
+
+    summary = latest_deadlines(warehouse.layout.warehouse_db)
+    return dg.AssetCheckResult(
+        passed=summary.all_on_time,
+        severity=dg.AssetCheckSeverity.WARN,  # a late submitter is followed up, never a reason to hold the marts back
+        metadata={
+            "month": summary.period or "",
+            "due date": str(summary.due_date or ""),
+            "missing": dg.MetadataValue.text(", ".join(summary.missing) or "none"),
+            "late": dg.MetadataValue.text(", ".join(summary.late) or "none"),
+            "missing submitter-months, all months": summary.missing_overall,
+            "late submitter-months, all months": summary.late_overall,
+        },
+    )

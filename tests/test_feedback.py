@@ -105,3 +105,22 @@ def test_an_asset_without_a_local_copy_fails_the_build():
 def test_missing_npm_packages_fail_loudly(tmp_path):
     with pytest.raises(MissingVendoredAsset, match="setup.sh"):
         make_offline(tmp_path, node_modules=tmp_path / "nowhere")
+
+
+def test_latest_deadlines_name_the_missing_and_late_submitters(tmp_path):
+    import duckdb
+
+    from sources.feedback.deadlines import latest_deadlines
+
+    db = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema quality")
+        con.execute(
+            "create table quality.submission_deadlines as select * from (values "
+            "('IPC01', '2566-01', date '2023-02-15', 'on_time'), ('PIO51', '2566-01', date '2023-02-15', 'missing'), "
+            "('IPC01', '2566-02', date '2023-03-15', 'late'), ('PIO51', '2566-02', date '2023-03-15', 'missing'), "
+            "('PIO50', '2566-02', date '2023-03-15', 'missing')) t(submitter, period, due_date, status)"
+        )
+    summary = latest_deadlines(db)
+    assert (summary.period, summary.missing, summary.late) == ("2566-02", ["PIO50", "PIO51"], ["IPC01"])
+    assert (summary.missing_overall, summary.late_overall, summary.all_on_time) == (3, 1, False)
