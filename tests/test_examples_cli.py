@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -222,3 +223,14 @@ def test_no_personal_value_in_reports_logs_or_dagster_events(analytics):
 def test_personal_key_is_kept_for_the_owner_only(analytics):
     key = analytics.parent / "pii.key"
     assert key.stat().st_mode & 0o077 == 0
+
+
+def test_each_run_prints_its_summary(analytics):
+    output = (analytics.parents[1] / "cli_output.txt").read_text(encoding="utf-8")
+    files_lines = re.findall(r"run summary \| (files new: .*)", output)
+    assert files_lines == [
+        "files new: 7 (loaded 5, superseded 1, duplicate 0, rejected 1); versions from earlier runs replaced: 0",
+        "files new: 0 (loaded 0, superseded 0, duplicate 0, rejected 0); versions from earlier runs replaced: 0",
+    ]
+    assert len(re.findall(r"run summary \| mart kpi_monthly: \d+ rows", output)) == 2
+    assert re.search(r"run summary \| step warehouse_dbt_models: [\d.]+ s", output)

@@ -1,0 +1,26 @@
+"""The run's summary: the last step of the nightly load."""
+
+import dagster as dg
+
+from orchestration.assets.publish import analytics_database
+from orchestration.assets.reports import quality_reports
+from orchestration.resources import WarehouseResource
+from sources.run_summary import summarize_run, summary_lines
+
+
+@dg.asset(
+    key="run_summary",
+    group_name="publish",
+    deps=[analytics_database, quality_reports],
+    description="What this run did: files new, duplicate, rejected and superseded, rows accepted and quarantined, rows per mart, time per step.",
+)
+def run_summary(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    summary = summarize_run(warehouse.layout.warehouse_db, context.run.run_id)
+    step_seconds = {
+        s.step_key: s.end_time - s.start_time
+        for s in context.instance.get_run_step_stats(context.run.run_id)
+        if s.start_time is not None and s.end_time is not None
+    }
+    for line in summary_lines(summary, step_seconds):
+        context.log.info(line)
+    return dg.MaterializeResult(metadata={**summary, **{f"seconds/{step}": round(t, 1) for step, t in step_seconds.items()}})

@@ -1,0 +1,59 @@
+"""What one nightly load did, in numbers and in lines a person reads on the CLI."""
+
+from pathlib import Path
+
+import duckdb
+
+MARTS = ["kpi_monthly", "kpi_fiscal_year", "budget_efficiency", "kpi_national", "factory_month", "industry_by_province"]
+
+_FILES_OF_RUN = """
+    with this_run as (
+        select file_sha256, path from raw.landed_files where run_id = ?
+    ),
+    files as (
+        select f.* from quality.files as f join this_run using (file_sha256, path)
+    ),
+    -- versions from earlier runs that this run's files replaced
+    replaced as (
+        select count(*) as n from quality.files as old
+        anti join this_run using (file_sha256, path)
+        where old.status = 'superseded' and exists (
+            select 1 from files as new
+            where new.status = 'loaded' and new.source = 'regional_reports'
+              and (new.submitter, new.kind, new.period) = (old.submitter, old.kind, old.period))
+    )
+    select
+        count(*) as files_new,
+        count(*) filter (where status = 'loaded') as files_loaded,
+        count(*) filter (where status = 'superseded') as files_superseded,
+        count(*) filter (where status = 'duplicate') as files_duplicate,
+        count(*) filter (where status = 'rejected') as files_rejected,
+        (select n from replaced) as earlier_versions_replaced,
+        coalesce(sum(rows_accepted), 0) as rows_accepted,
+        coalesce(sum(rows_quarantined), 0) as rows_quarantined
+    from files
+"""
+
+
+def summarize_run(warehouse_db: Path, run_id: str) -> dict[str, int]:
+    """Counts of the files this run took in, and the rows of every mart after it."""
+    with duckdb.connect(str(warehouse_db), read_only=True) as con:
+        cursor = con.execute(_FILES_OF_RUN, [run_id])
+        names = [d[0] for d in cursor.description]
+        summary = {name: int(value) for name, value in zip(names, cursor.fetchall()[0], strict=True)}
+        for mart in MARTS:
+            summary[f"rows_{mart}"] = con.execute(f"select count(*) from marts.{mart}").fetchall()[0][0]
+    return summary
+
+
+def summary_lines(summary: dict[str, int], step_seconds: dict[str, float]) -> list[str]:
+    """One fact per line, `key: value`, so that operators can grep a night's log."""
+    lines = [
+        f"files new: {summary['files_new']} (loaded {summary['files_loaded']}, superseded {summary['files_superseded']}, "
+        f"duplicate {summary['files_duplicate']}, rejected {summary['files_rejected']}); "
+        f"versions from earlier runs replaced: {summary['earlier_versions_replaced']}",
+        f"rows accepted: {summary['rows_accepted']}, quarantined: {summary['rows_quarantined']}",
+        *(f"mart {mart}: {summary[f'rows_{mart}']} rows" for mart in MARTS),
+        *(f"step {step}: {seconds:.1f} s" for step, seconds in step_seconds.items()),
+    ]
+    return [f"run summary | {line}" for line in lines]
