@@ -88,6 +88,15 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(RAW_SCHEMA_SQL)
 
 
+@dataclass(frozen=True)
+class Sighting:
+    """A file content seen under a path at a time: what the intake takes in."""
+
+    landed: LandedFile
+    sha256: str
+    seen_at: datetime
+
+
 def take_in(
     con: duckdb.DuckDBPyConnection,
     landing_dir: Path,
@@ -97,6 +106,28 @@ def take_in(
     seen_at: datetime,
     progress: Callable[[str], None] = log.info,
 ) -> IntakeSummary:
+    """Every (path, content) of the source's landing folder not taken in before."""
+    ensure_raw_schema(con)
+    known = set(con.execute("SELECT path, file_sha256 FROM raw.landed_files WHERE source = ?", [reader.source]).fetchall())
+    files = discover(landing_dir, reader.source)
+    sightings = [Sighting(f, sha256_of(f.absolute_path), seen_at) for f in files]
+    sightings = [s for s in sightings if (s.landed.path, s.sha256) not in known]
+    progress(f"{reader.source}: {len(files)} files in landing, {len(sightings)} new or changed")
+    summary = take_in_sightings(con, sightings, archive, reader, run_id, progress)
+    summary.unchanged = len(files) - len(sightings)
+    return summary
+
+
+def take_in_sightings(
+    con: duckdb.DuckDBPyConnection,
+    sightings: list[Sighting],
+    archive: Archive,
+    reader: SourceReader,
+    run_id: str,
+    progress: Callable[[str], None] = log.info,
+) -> IntakeSummary:
+    """Archive, read and record each sighting in order, each in one transaction.
+    Sightings already recorded (a replay after a crash) are skipped."""
     ensure_raw_schema(con)
     summary = IntakeSummary(reader.source)
     known = set(con.execute("SELECT path, file_sha256 FROM raw.landed_files WHERE source = ?", [reader.source]).fetchall())
@@ -107,12 +138,10 @@ def take_in(
             [reader.source],
         ).fetchall()
     )
-    files = discover(landing_dir, reader.source)
-    new_files = [(f, sha256_of(f.absolute_path)) for f in files]
-    new_files = [(f, sha) for f, sha in new_files if (f.path, sha) not in known]
-    summary.unchanged = len(files) - len(new_files)
-    progress(f"{reader.source}: {len(files)} files in landing, {len(new_files)} new or changed")
-    for number, (landed, sha) in enumerate(new_files, start=1):
+    for number, sighting in enumerate(sightings, start=1):
+        landed, sha, seen_at = sighting.landed, sighting.sha256, sighting.seen_at
+        if (landed.path, sha) in known:
+            continue
         content = archive.keep(landed.absolute_path, sha)
         archive.record_sighting(sha, landed.path, reader.source, seen_at)
         con.begin()
@@ -128,11 +157,12 @@ def take_in(
         except BaseException:
             con.rollback()
             raise
+        known.add((landed.path, sha))
         known_contents.add(content_key)
         summary.outcomes[load.outcome] += 1
         summary.rows_read += load.rows_read
-        if number % 50 == 0 or number == len(new_files):
-            progress(f"{reader.source}: {number}/{len(new_files)} files taken in, {summary.rows_read} rows read")
+        if number % 50 == 0 or number == len(sightings):
+            progress(f"{reader.source}: {number}/{len(sightings)} files taken in, {summary.rows_read} rows read")
     return summary
 
 

@@ -6,11 +6,9 @@ import dagster as dg
 
 from orchestration.resources import WarehouseResource
 from sources.intake import take_in
-from sources.isingleform.reader import ISingleFormReader
 from sources.pii import load_or_create_key, refresh_owner_keys
 from sources.landing import Archive
-from sources.reference import Reference
-from sources.regional_reports.reader import RegionalReportReader
+from sources.readers import all_readers
 
 # The raw tables the intake appends to; dbt reads them as its sources.
 RAW_TABLES = {
@@ -33,7 +31,7 @@ PII_TABLES = {"owner_keys": "Keyed hashes (HMAC-SHA256) of natural persons' owne
 def landing_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     layout = warehouse.layout
     seen_at = datetime.now(timezone.utc)
-    readers = [RegionalReportReader(Reference.from_seeds()), ISingleFormReader()]
+    readers = all_readers()
     metadata: dict[str, int] = {}
     with warehouse.connect() as con:
         for reader in readers:
