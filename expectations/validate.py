@@ -16,6 +16,8 @@ from pathlib import Path
 import great_expectations as gx
 import sqlalchemy as sa
 
+from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
 from expectations import gx_duckdb
 from expectations.data_docs import make_offline
 from expectations.suites import SUITES
@@ -93,11 +95,18 @@ def validate_warehouse(
             gx.Checkpoint(
                 name="nightly_load",
                 validation_definitions=definitions,
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
                 result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES_PER_FAILURE},
             )
         )
         result = checkpoint.run()
+        # One build of this run's pages and the index. (GX's UpdateDataDocsAction
+        # rebuilds the index once per suite: half of the whole step's time.)
+        context.build_data_docs(
+            resource_identifiers=[
+                *result.run_results,
+                *(ExpectationSuiteIdentifier(name=table) for table in tables),
+            ]
+        )
     make_offline(docs_dir)
 
     outcomes = {}
