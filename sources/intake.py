@@ -18,6 +18,7 @@ from typing import Protocol
 
 import duckdb
 
+from sources.crashpoints import INTAKE_BEFORE_COMMIT, crash_point
 from sources.landing import Archive, LandedFile, discover, sha256_of
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ def take_in_sightings(
             else:
                 load = _read_safely(con, reader, content, landed, file_seq, seen_at)
             _record(con, file_seq, sha, landed, reader.source, seen_at, run_id, load)
+            crash_point(INTAKE_BEFORE_COMMIT)
             con.commit()
         except BaseException:
             con.rollback()

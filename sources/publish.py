@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from sources.crashpoints import PUBLISH_BEFORE_SWAP, crash_point
+
 PUBLISHED_SCHEMAS = ("marts", "quality", "reference")
 
 
@@ -64,5 +66,6 @@ def publish_analytics(warehouse_db: Path, analytics_db: Path, schemas: tuple[str
         con.close()
     with staging.open("rb") as handle:
         os.fsync(handle.fileno())
+    crash_point(PUBLISH_BEFORE_SWAP)
     os.replace(staging, analytics_db)
     return rows_by_table

@@ -1,0 +1,102 @@
+"""SIGKILL during intake, during dbt and during publishing, then a normal run:
+the published tables equal those of an uninterrupted run (the CLI runs of
+conftest.examples_runs on the same files), nothing lost, nothing counted twice.
+
+The killed runs are separate processes; the GX checks are left out of these
+runs (they only read), which keeps each scenario to about two minutes here."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from sources.crashpoints import INTAKE_BEFORE_COMMIT, PUBLISH_BEFORE_SWAP
+from tests.conftest import REPO, materialize_nightly_load
+
+pytestmark = pytest.mark.e2e
+
+DRIVER = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from tests.conftest import materialize_nightly_load
+result = materialize_nightly_load(Path({landing!r}), Path({warehouse!r}), with_gx_checks=False)
+print("RUN FINISHED", result.success, flush=True)
+"""
+# Compared without the times of this particular run.
+COMPARED = {
+    "marts": "*",
+    "quality.files": "* EXCLUDE (first_seen_at)",
+    "quality.findings": "*",
+    "quality.submission_quality": "*",
+}
+
+
+def _published(analytics) -> dict[str, list]:
+    with duckdb.connect(str(analytics), read_only=True) as con:
+        tables = [f"marts.{t}" for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()]
+        tables += [t for t in COMPARED if t.startswith("quality.")]
+        return {t: con.execute(f"select {COMPARED.get(t, '*')} from {t} order by all").fetchall() for t in sorted(tables)}
+
+
+def _start_killable_run(landing, warehouse, crash_at=None) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("DIPROM_CRASH_AT", None)
+    if crash_at:
+        env["DIPROM_CRASH_AT"] = crash_at
+    code = DRIVER.format(repo=str(REPO), landing=str(landing), warehouse=str(warehouse))
+    return subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def scenario(tmp_path, examples_dir):
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    shutil.copytree(examples_dir, landing)
+    return landing, warehouse
+
+
+def _recover_and_compare(landing, warehouse, baseline):
+    result = materialize_nightly_load(landing, warehouse, with_gx_checks=False)
+    assert result.success
+    assert _published(warehouse / "analytics.duckdb") == _published(baseline)
+
+
+def test_killed_during_intake(scenario, examples_runs):
+    landing, warehouse = scenario
+    run = _start_killable_run(landing, warehouse, crash_at=f"{INTAKE_BEFORE_COMMIT}:3")
+    output, _ = run.communicate(timeout=900)
+    assert run.returncode == -signal.SIGKILL, output[-2000:]
+    with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from raw.landed_files").fetchall() == [(2,)]  # the third never committed
+    _recover_and_compare(landing, warehouse, examples_runs[0])
+
+
+def test_killed_during_dbt(scenario, examples_runs):
+    landing, warehouse = scenario
+    run = _start_killable_run(landing, warehouse)
+    for line in run.stdout:
+        if "START sql table model marts." in line:  # dbt is building the marts
+            os.killpg(run.pid, signal.SIGKILL)  # dagster and its dbt child, together
+            break
+    run.wait(timeout=300)
+    assert run.returncode == -signal.SIGKILL
+    assert not (warehouse / "analytics.duckdb").exists()
+    _recover_and_compare(landing, warehouse, examples_runs[0])
+
+
+def test_killed_during_publishing_leaves_no_half_copy(scenario, examples_runs):
+    landing, warehouse = scenario
+    run = _start_killable_run(landing, warehouse, crash_at=PUBLISH_BEFORE_SWAP)
+    output, _ = run.communicate(timeout=900)
+    assert run.returncode == -signal.SIGKILL, output[-2000:]
+    assert not (warehouse / "analytics.duckdb").exists()  # never half a copy under the published name
+    assert (warehouse / ".analytics.duckdb.next").exists()
+    _recover_and_compare(landing, warehouse, examples_runs[0])
+    assert not (warehouse / ".analytics.duckdb.next").exists()
