@@ -8,7 +8,7 @@ returns, because dbt will not start while any process holds the file.
 
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +64,7 @@ def validate_warehouse(
     docs_dir: Path,
     tables: Iterable[str] = tuple(SUITES),
     context_root: Path = CONTEXT_ROOT,
+    progress: Callable[[str], None] = lambda message: None,
 ) -> dict[str, SuiteOutcome]:
     """Validate each table against its suite; Data Docs into `docs_dir`; GX's stores in `gx_dir`."""
     gx_duckdb.install()
@@ -84,9 +85,10 @@ def validate_warehouse(
     with _engines_disposed():
         context = gx.get_context(mode="file", project_root_dir=str(context_root))
         datasource = context.data_sources.get(DATASOURCE)
-        definitions = []
+        definitions, suites = [], []
         for table in tables:
             suite = context.suites.add_or_update(gx.ExpectationSuite(name=table, expectations=SUITES[table]()))
+            suites.append(suite)
             batch = datasource.get_asset(table).get_batch_definition(BATCH_DEFINITION)
             definitions.append(
                 context.validation_definitions.add_or_update(gx.ValidationDefinition(name=table, data=batch, suite=suite))
@@ -98,7 +100,9 @@ def validate_warehouse(
                 result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES_PER_FAILURE},
             )
         )
+        progress(f"Great Expectations: validating {len(tables)} tables ({sum(len(s.expectations) for s in suites)} expectations)")
         result = checkpoint.run()
+        progress("Great Expectations: validated; building Data Docs")
         # One build of this run's pages and the index. (GX's UpdateDataDocsAction
         # rebuilds the index once per suite: half of the whole step's time.)
         context.build_data_docs(

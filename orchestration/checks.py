@@ -82,7 +82,9 @@ def gx_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResour
     try:
         from expectations.validate import validate_warehouse
 
-        outcomes = validate_warehouse(layout.warehouse_db, layout.warehouse_dir / "gx", layout.reports_dir / "gx", VALIDATED_TABLES)
+        outcomes = validate_warehouse(
+            layout.warehouse_db, layout.warehouse_dir / "gx", layout.reports_dir / "gx", VALIDATED_TABLES, progress=context.log.info
+        )
     except Exception as error:  # noqa: BLE001 - a validator that cannot run fails every check, loudly
         context.log.exception("the Great Expectations validator could not run")
         yield from suite_check_results({}, error=f"the validator could not run: {type(error).__name__}: {error}")
