@@ -19,6 +19,19 @@ def test_the_nightly_load_job_covers_every_asset():
     assert {"raw/landed_files", "raw/regional_rows", "marts/kpi_monthly", "quality/findings", "analytics_database"} <= keys
 
 
+def test_the_job_runs_every_check_and_the_reports():
+    job = defs.get_job_def("nightly_load")
+    checks = {(key.asset_key.to_user_string(), key.name) for key in job.asset_layer.asset_graph.asset_check_keys}
+    assert ("marts/kpi_monthly", "gx_suite") in checks and ("quality/submission_deadlines", "results_on_time") in checks
+    keys = {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
+    assert {"quality_reports", "run_summary"} <= keys
+
+
+def test_the_schedule_and_the_sensor_start_the_nightly_load():
+    assert defs.get_schedule_def("nightly_load_at_two").job_name == "nightly_load"
+    assert defs.get_sensor_def("new_landing_files").job_name == "nightly_load"
+
+
 def test_publishing_comes_after_the_marts():
     graph = defs.resolve_asset_graph()
     upstream = graph.get(dg.AssetKey("analytics_database")).parent_keys
