@@ -46,7 +46,11 @@ def _data() -> QualityData:
                  rows_read=2, rows_accepted=1, rows_quarantined=1, warnings=0, accepted_pct=50.0),
         ]
     )  # fmt: skip
-    return QualityData(files=files, findings=findings, submission_quality=quality, provinces={"50": "เชียงใหม่"})
+    overdue = pd.DataFrame(
+        [dict(submitter="PIO50", period="2566-01", due_date="2023-02-15", status="missing", days_late=None),
+         dict(submitter="IPC01", period="2566-01", due_date="2023-02-15", status="late", days_late=3)]
+    )  # fmt: skip
+    return QualityData(files=files, findings=findings, submission_quality=quality, provinces={"50": "เชียงใหม่"}, overdue=overdue)
 
 
 def test_report_escapes_every_warehouse_text_and_keeps_thai():
@@ -57,6 +61,7 @@ def test_report_escapes_every_warehouse_text_and_keeps_thai():
     assert '=HYPERLINK(&quot;http://evil.example&quot;' in html  # shown as text, never as a link
     assert 'href="http' not in html and "src=" not in html
     assert 'href="IPC01.xlsx"' in html and 'href="factories-50.xlsx"' in html
+    assert "ยังไม่ส่ง / missing (1):</b> PIO50" in html and "IPC01 (3 วัน)" in html
 
 
 def test_workbooks_hold_formulas_as_text(tmp_path):

@@ -62,12 +62,21 @@ _SUBMISSION_QUALITY = """
 """
 
 
+_OVERDUE = """
+    select submitter, period, due_date, status, days_late
+    from quality.submission_deadlines
+    where period = (select max(period) from quality.submission_deadlines) and status <> 'on_time'
+    order by status, submitter
+"""
+
+
 @dataclass(frozen=True)
 class QualityData:
     files: pd.DataFrame
     findings: pd.DataFrame
     submission_quality: pd.DataFrame
     provinces: dict[str, str]  # province_code -> Thai name
+    overdue: pd.DataFrame  # the latest month past its deadline: results missing or late
 
 
 def load_quality_data(warehouse_db: Path) -> QualityData:
@@ -78,4 +87,5 @@ def load_quality_data(warehouse_db: Path) -> QualityData:
             findings=con.execute(_FINDINGS).df(),
             submission_quality=con.execute(_SUBMISSION_QUALITY).df(),
             provinces=dict(con.execute("select province_code, name_th from reference.provinces").fetchall()),
+            overdue=con.execute(_OVERDUE).df(),
         )

@@ -40,6 +40,7 @@ def render_quality_report(data: QualityData, generated_at: datetime, docs_link: 
         f"<p>จัดทำเมื่อ / generated {escape(generated_at.strftime('%Y-%m-%d %H:%M %Z'))} · "
         f'<a href="{escape(docs_link)}">ผลการตรวจทั้งตาราง (Great Expectations Data Docs)</a></p>',
         _summary(data),
+        _overdue(data),
         _charts(data),
         _files_and_findings(data),
         "</body></html>",
@@ -102,6 +103,21 @@ def _summary_row(region, submitter, files, counts, accepted, quarantined, workbo
         f"<td class=n>{count('rejected')}</td><td class=n>{count('superseded')}</td>"
         f"<td class=n>{accepted:,}</td><td class=n>{quarantined:,}</td><td class='n {css}'>{rate}</td>"
         + (f'<td><a href="{escape(workbook)}">{escape(workbook)}</a></td></tr>' if workbook else "<td>–</td></tr>")
+    )
+
+
+def _overdue(data: QualityData) -> str:
+    overdue = data.overdue
+    if overdue.empty:
+        return ""
+    period, due = overdue["period"].iloc[0], overdue["due_date"].iloc[0]
+    missing = [escape(s) for s in overdue.loc[overdue["status"] == "missing", "submitter"]]
+    late = [f"{escape(r.submitter)} ({int(r.days_late)} วัน)" for r in overdue[overdue["status"] == "late"].itertuples()]
+    return (
+        f"<h2>ผลการดำเนินงานเดือน {escape(str(period))} ที่ยังไม่ส่งหรือส่งช้า "
+        f"<span class=en>Results for {escape(str(period))} missing or late (due {escape(str(due)[:10])})</span></h2>"
+        f"<p><b>ยังไม่ส่ง / missing ({len(missing)}):</b> {', '.join(missing) or '–'}</p>"
+        f"<p><b>ส่งช้า / late ({len(late)}):</b> {', '.join(late) or '–'}</p>"
     )
 
 
