@@ -56,9 +56,12 @@ def _start_killable_run(landing, warehouse, crash_at=None) -> subprocess.Popen:
 
 
 @pytest.fixture
-def scenario(tmp_path, examples_dir):
+def scenario(tmp_path, examples_dir, examples_runs):
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
     shutil.copytree(examples_dir, landing)
+    # the uninterrupted run's personal-data key, so that owner keys compare equal
+    warehouse.mkdir()
+    shutil.copy2(examples_runs[0].parent / "pii.key", warehouse / "pii.key")
     return landing, warehouse
 
 
