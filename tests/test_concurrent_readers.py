@@ -34,7 +34,7 @@ while not stop.exists():
     except Exception as error:
         errors.append(f"{type(error).__name__}: {error}")
     time.sleep(0.25)  # eight readers on two cores: leave the run some CPU
-print(json.dumps({"queries": queries, "errors": errors[:5], "error_count": len(errors), "files_seen": sorted(seen)}))
+print("READER", json.dumps({"queries": queries, "errors": errors[:5], "error_count": len(errors), "files_seen": sorted(seen)}), flush=True)
 """
 
 NEW_RESULT = (
@@ -63,7 +63,9 @@ def test_eight_readers_during_a_whole_run(examples_runs, tmp_path):
         time.sleep(2)
     finally:
         stop.touch()
-    reports = [json.loads(reader.communicate(timeout=120)[0]) for reader in readers]
+    outputs = [reader.communicate(timeout=120)[0] for reader in readers]
+    reports = [json.loads(line.removeprefix("READER ")) for out in outputs for line in out.splitlines() if line.startswith("READER ")]
+    assert len(reports) == 8, outputs
 
     assert result.success
     assert all(r["error_count"] == 0 for r in reports), [r["errors"] for r in reports]
