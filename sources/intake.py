@@ -108,15 +108,9 @@ def take_in(
     progress: Callable[[str], None] = log.info,
 ) -> IntakeSummary:
     """Every (path, content) of the source's landing folder not taken in before."""
-    ensure_raw_schema(con)
-    known = set(con.execute("SELECT path, file_sha256 FROM raw.landed_files WHERE source = ?", [reader.source]).fetchall())
     files = discover(landing_dir, reader.source)
     sightings = [Sighting(f, sha256_of(f.absolute_path), seen_at) for f in files]
-    sightings = [s for s in sightings if (s.landed.path, s.sha256) not in known]
-    progress(f"{reader.source}: {len(files)} files in landing, {len(sightings)} new or changed")
-    summary = take_in_sightings(con, sightings, archive, reader, run_id, progress)
-    summary.unchanged = len(files) - len(sightings)
-    return summary
+    return take_in_sightings(con, sightings, archive, reader, run_id, progress)
 
 
 def take_in_sightings(
@@ -128,10 +122,14 @@ def take_in_sightings(
     progress: Callable[[str], None] = log.info,
 ) -> IntakeSummary:
     """Archive, read and record each sighting in order, each in one transaction.
-    Sightings already recorded (a replay after a crash) are skipped."""
+    A (path, content) already recorded (unchanged in landing, or a replay after a
+    crash) is skipped and counted as unchanged."""
     ensure_raw_schema(con)
     summary = IntakeSummary(reader.source)
     known = set(con.execute("SELECT path, file_sha256 FROM raw.landed_files WHERE source = ?", [reader.source]).fetchall())
+    new = [s for s in sightings if (s.landed.path, s.sha256) not in known]
+    summary.unchanged = len(sightings) - len(new)
+    progress(f"{reader.source}: {len(sightings)} files, {len(new)} new or changed")
     known_contents = set(
         con.execute(
             """SELECT file_sha256, submitter, kind, period, version FROM raw.landed_files
@@ -139,10 +137,8 @@ def take_in_sightings(
             [reader.source],
         ).fetchall()
     )
-    for number, sighting in enumerate(sightings, start=1):
+    for number, sighting in enumerate(new, start=1):
         landed, sha, seen_at = sighting.landed, sighting.sha256, sighting.seen_at
-        if (landed.path, sha) in known:
-            continue
         content = archive.keep(landed.absolute_path, sha)
         archive.record_sighting(sha, landed.path, reader.source, seen_at)
         con.begin()
@@ -159,12 +155,11 @@ def take_in_sightings(
         except BaseException:
             con.rollback()
             raise
-        known.add((landed.path, sha))
         known_contents.add(content_key)
         summary.outcomes[load.outcome] += 1
         summary.rows_read += load.rows_read
-        if number % 50 == 0 or number == len(sightings):
-            progress(f"{reader.source}: {number}/{len(sightings)} files taken in, {summary.rows_read} rows read")
+        if number % 50 == 0 or number == len(new):
+            progress(f"{reader.source}: {number}/{len(new)} files taken in, {summary.rows_read} rows read")
     return summary
 
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -85,6 +86,16 @@ class Archive:
             raise ValueError(f"{source_file} changed while it was being archived")
         return target
 
+    def sightings(self) -> Iterator[dict]:
+        """The manifest's entries in first-seen order. A line cut short by a crash
+        mid-append is not a sighting; a repeated line is returned again."""
+        if not self.manifest.exists():
+            return
+        with self.manifest.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.endswith("\n"):
+                    yield json.loads(line)
+
     def record_sighting(self, sha256: str, path: str, source: str, seen_at: datetime) -> None:
         """Append a sighting to the manifest; a rebuild replays it in order.
 
@@ -113,12 +124,7 @@ class ContentHashCache:
 
 def archived_contents(archive_dir: Path) -> set[str]:
     """Every content the intake has taken in, from the archive's manifest."""
-    manifest = Archive(archive_dir).manifest
-    if not manifest.exists():
-        return set()
-    with manifest.open(encoding="utf-8") as handle:
-        # a line cut short by a crash mid-append is not a sighting
-        return {json.loads(line)["sha256"] for line in handle if line.endswith("\n")}
+    return {entry["sha256"] for entry in Archive(archive_dir).sightings()}
 
 
 def new_contents(landing_dir: Path, archive_dir: Path, sources: list[str], cache: ContentHashCache) -> dict[str, str]:

@@ -10,7 +10,6 @@ and give the same marts as the warehouse the archive came from.
 """
 
 import argparse
-import json
 import sys
 from datetime import datetime
 from itertools import groupby
@@ -30,18 +29,14 @@ def manifest_sightings(archive_dir: Path) -> list[tuple[str, Sighting]]:
     archive = Archive(archive_dir)
     seen: set[tuple[str, str, str]] = set()
     sightings = []
-    with archive.manifest.open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line.endswith("\n"):
-                continue
-            entry = json.loads(line)
-            key = (entry["source"], entry["path"], entry["sha256"])
-            if key in seen:
-                continue
-            seen.add(key)
-            content = archive.path_for(entry["sha256"])
-            landed = LandedFile(content, entry["path"], content.stat().st_size)
-            sightings.append((entry["source"], Sighting(landed, entry["sha256"], datetime.fromisoformat(entry["seen_at"]))))
+    for entry in archive.sightings():
+        key = (entry["source"], entry["path"], entry["sha256"])
+        if key in seen:
+            continue
+        seen.add(key)
+        content = archive.path_for(entry["sha256"])
+        landed = LandedFile(content, entry["path"], content.stat().st_size)
+        sightings.append((entry["source"], Sighting(landed, entry["sha256"], datetime.fromisoformat(entry["seen_at"]))))
     return sightings
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-MARTS = ["kpi_monthly", "kpi_fiscal_year", "budget_efficiency", "kpi_national", "factory_month", "industry_by_province"]
+MART_ROWS = "rows/marts."  # summary key prefix: rows of each table in the marts schema
 
 _FILES_OF_RUN = """
     with this_run as (
@@ -41,8 +41,9 @@ def summarize_run(warehouse_db: Path, run_id: str) -> dict[str, int]:
         cursor = con.execute(_FILES_OF_RUN, [run_id])
         names = [d[0] for d in cursor.description]
         summary = {name: int(value) for name, value in zip(names, cursor.fetchall()[0], strict=True)}
-        for mart in MARTS:
-            summary[f"rows_{mart}"] = con.execute(f"select count(*) from marts.{mart}").fetchall()[0][0]
+        marts = [name for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
+        for mart in marts:
+            summary[f"{MART_ROWS}{mart}"] = con.execute(f'select count(*) from marts."{mart}"').fetchall()[0][0]
     return summary
 
 
@@ -53,7 +54,7 @@ def summary_lines(summary: dict[str, int], step_seconds: dict[str, float]) -> li
         f"duplicate {summary['files_duplicate']}, rejected {summary['files_rejected']}); "
         f"versions from earlier runs replaced: {summary['earlier_versions_replaced']}",
         f"rows accepted: {summary['rows_accepted']}, quarantined: {summary['rows_quarantined']}",
-        *(f"mart {mart}: {summary[f'rows_{mart}']} rows" for mart in MARTS),
+        *(f"mart {key.removeprefix(MART_ROWS)}: {rows} rows" for key, rows in summary.items() if key.startswith(MART_ROWS)),
         *(f"step {step}: {seconds:.1f} s" for step, seconds in step_seconds.items()),
     ]
     return [f"run summary | {line}" for line in lines]
