@@ -19,36 +19,12 @@ from typing import Protocol
 import duckdb
 
 from sources.crashpoints import INTAKE_BEFORE_COMMIT, crash_point
-from sources.landing import Archive, LandedFile, discover, sha256_of
+from sources.file_outcome import FileFinding, FileLoad
+from sources.limits import IntakeLimits
+from sources.landing import Archive, ContentChanged, LandedFile, discover, settled, sha256_of
 
 log = logging.getLogger(__name__)
 RAW_SCHEMA_SQL = (Path(__file__).parent / "raw_schema.sql").read_text(encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class FileFinding:
-    rule_id: str
-    value: str | None = None
-    column_name: str | None = None
-    detail_en: str | None = None
-    detail_th: str | None = None
-
-
-@dataclass
-class FileLoad:
-    """What reading one file gave: its identity, any file-level findings, rows read."""
-
-    outcome: str  # 'parsed' | 'rejected'
-    submitter: str | None = None
-    kind: str | None = None
-    period: str | None = None
-    version: int | None = None
-    rows_read: int = 0
-    findings: list[FileFinding] = field(default_factory=list)
-
-    @classmethod
-    def rejected(cls, finding: FileFinding, **identity) -> "FileLoad":
-        return cls("rejected", findings=[finding], **identity)
 
 
 class SourceReader(Protocol):
@@ -68,11 +44,17 @@ class SourceReader(Protocol):
 class IntakeSummary:
     source: str
     unchanged: int = 0
+    still_arriving: int = 0  # being written while the run looked: left for the next run
     outcomes: Counter = field(default_factory=Counter)
     rows_read: int = 0
 
     def as_metadata(self) -> dict[str, int]:
-        return {"files_unchanged": self.unchanged, **{f"files_{k}": v for k, v in self.outcomes.items()}, "rows_read": self.rows_read}
+        return {
+            "files_unchanged": self.unchanged,
+            "files_still_arriving": self.still_arriving,
+            **{f"files_{k}": v for k, v in self.outcomes.items()},
+            "rows_read": self.rows_read,
+        }
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> None:
@@ -106,11 +88,21 @@ def take_in(
     run_id: str,
     seen_at: datetime,
     progress: Callable[[str], None] = log.info,
+    limits: IntakeLimits = IntakeLimits(),
 ) -> IntakeSummary:
     """Every (path, content) of the source's landing folder not taken in before."""
-    files = discover(landing_dir, reader.source)
-    sightings = [Sighting(f, sha256_of(f.absolute_path), seen_at) for f in files]
-    return take_in_sightings(con, sightings, archive, reader, run_id, progress)
+    ready, arriving = settled(discover(landing_dir, reader.source), limits.landing_settle_seconds)
+    sightings = []
+    for landed in ready:
+        try:
+            sightings.append(Sighting(landed, sha256_of(landed.absolute_path), seen_at))
+        except OSError:
+            arriving.append(landed)  # gone or replaced since it was listed
+    for landed in arriving:
+        progress(f"{reader.source}: {landed.path} is still being written; left for the next run")
+    summary = take_in_sightings(con, sightings, archive, reader, run_id, progress, limits)
+    summary.still_arriving += len(arriving)
+    return summary
 
 
 def take_in_sightings(
@@ -120,6 +112,7 @@ def take_in_sightings(
     reader: SourceReader,
     run_id: str,
     progress: Callable[[str], None] = log.info,
+    limits: IntakeLimits = IntakeLimits(),
 ) -> IntakeSummary:
     """Archive, read and record each sighting in order, each in one transaction.
     A (path, content) already recorded (unchanged in landing, or a replay after a
@@ -139,7 +132,12 @@ def take_in_sightings(
     )
     for number, sighting in enumerate(new, start=1):
         landed, sha, seen_at = sighting.landed, sighting.sha256, sighting.seen_at
-        content = archive.keep(landed.absolute_path, sha)
+        try:
+            content = archive.keep(landed.absolute_path, sha)
+        except ContentChanged as change:
+            progress(f"{reader.source}: {landed.path} is still being written ({change}); left for the next run")
+            summary.still_arriving += 1
+            continue
         archive.record_sighting(sha, landed.path, reader.source, seen_at)
         con.begin()
         try:
@@ -148,7 +146,7 @@ def take_in_sightings(
             if content_key in known_contents:
                 load = FileLoad("duplicate", *content_key[1:])
             else:
-                load = _read_safely(con, reader, content, landed, file_seq, seen_at)
+                load = _read_within_limits(con, reader, content, landed, file_seq, seen_at, limits, content_key[1:])
             _record(con, file_seq, sha, landed, reader.source, seen_at, run_id, load)
             crash_point(INTAKE_BEFORE_COMMIT)
             con.commit()
@@ -163,6 +161,24 @@ def take_in_sightings(
     return summary
 
 
+def _read_within_limits(
+    con, reader: SourceReader, content: Path, landed: LandedFile, file_seq: int, seen_at: datetime, limits: IntakeLimits, name_identity: tuple
+) -> FileLoad:
+    """A file over a limit is rejected with RF01 before it is read (size, a
+    workbook's unpacked size) or after (rows), keeping what its name says."""
+    identity = dict(zip(("submitter", "kind", "period", "version"), name_identity, strict=True))
+    finding = limits.size_finding(content.stat().st_size)
+    if finding is None and landed.path.lower().endswith(".xlsx"):
+        finding = limits.workbook_finding(content)
+    if finding is not None:
+        return FileLoad.rejected(finding, **identity)
+    load = _read_safely(con, reader, content, landed, file_seq, seen_at)
+    if load.outcome == "parsed" and (finding := limits.rows_finding(load.rows_read)) is not None:
+        _forget_rows(con, file_seq)
+        return FileLoad.rejected(finding, **identity)
+    return load
+
+
 def _read_safely(con, reader: SourceReader, content: Path, landed: LandedFile, file_seq: int, seen_at: datetime) -> FileLoad:
     """A reader's unforeseen failure on one file rejects that file, not the run.
 
@@ -174,17 +190,18 @@ def _read_safely(con, reader: SourceReader, content: Path, landed: LandedFile, f
         return reader.load(con, content, landed, file_seq, seen_at)
     except Exception as error:
         log.warning("reader failed on %s:\n%s", landed.path, traceback.format_exc())
-        for table in _row_tables(con):
-            con.execute(f"DELETE FROM raw.{table} WHERE file_seq = ?", [file_seq])
+        _forget_rows(con, file_seq)
         text = f"{type(error).__name__}: {error}"[:500]
         return FileLoad.rejected(FileFinding("RF01", None, None, f"unexpected reader error: {text}", f"โปรแกรมอ่านไฟล์ขัดข้อง: {text}"))
 
 
-def _row_tables(con) -> list[str]:
+def _forget_rows(con, file_seq: int) -> None:
+    """Delete the rows a reader wrote for one file (DuckDB has no savepoints)."""
     names = con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name NOT IN ('landed_files', 'file_findings')"
     ).fetchall()
-    return [name for (name,) in names]
+    for (table,) in names:
+        con.execute(f"DELETE FROM raw.{table} WHERE file_seq = ?", [file_seq])
 
 
 def _record(con, file_seq: int, sha: str, landed: LandedFile, source: str, seen_at: datetime, run_id: str, load: FileLoad) -> None:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 _CHUNK = 1 << 20
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -24,37 +28,105 @@ class LandedFile:
     """One file as found in the landing folder."""
 
     absolute_path: Path
-    path: str  # relative to the source's landing root's parent, '/'-separated
+    path: str  # relative to the landing folder, '/'-separated, readable text
     size_bytes: int
+    modified_ns: int = 0
+
+
+class NotARegularFile(OSError):
+    """The path no longer names a regular file (replaced by a link, a pipe, ...)."""
+
+
+def open_regular(path: Path):
+    """Open a landing file for reading without following a symbolic link and
+    without blocking on a named pipe put where a file was listed."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotARegularFile(f"{path} is not a regular file")
+    return os.fdopen(fd, "rb")
+
+
+def readable_path(relative: str) -> str:
+    """A landing path as text the warehouse can store and people can read.
+
+    Names that are not UTF-8 (Thai names written by Windows tools are often
+    cp874) reach Python with undecodable bytes escaped; they are decoded as
+    cp874 where that works and shown with U+FFFD where nothing does."""
+    try:
+        relative.encode("utf-8")
+        return relative
+    except UnicodeEncodeError:
+        raw = os.fsencode(relative)
+    try:
+        return raw.decode("cp874")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace")
 
 
 def discover(landing_dir: Path, source: str) -> list[LandedFile]:
     """Every regular file under `landing_dir/source`, in path order.
 
-    Symbolic links are not followed: a link could point anywhere on the
-    machine, and the landing folder is the only place submitters may write.
+    Symbolic links are not followed, neither to files nor to folders, and a
+    source folder that is itself a link is not read: a link could point
+    anywhere on the machine, and the landing folder is the only place
+    submitters may write. Pipes, sockets and devices are not files.
     """
     root = landing_dir / source
-    if not root.is_dir():
+    if root.is_symlink() or not root.is_dir():
+        if root.is_symlink():
+            log.warning("%s is a symbolic link; it is not read", root)
         return []
     found = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
         for name in filenames:
             absolute = Path(dirpath) / name
-            if absolute.is_symlink() or not absolute.is_file():
+            try:
+                info = os.lstat(absolute)
+            except OSError:
+                continue  # gone between listing and looking: the next run sees what is there
+            if not stat.S_ISREG(info.st_mode):
                 continue
-            relative = absolute.relative_to(landing_dir).as_posix()
-            found.append(LandedFile(absolute, relative, absolute.stat().st_size))
+            relative = readable_path(absolute.relative_to(landing_dir).as_posix())
+            found.append(LandedFile(absolute, relative, info.st_size, info.st_mtime_ns))
     return sorted(found, key=lambda f: f.path)
+
+
+def settled(files: list[LandedFile], settle_seconds: float, clock=time.time, sleep=time.sleep) -> tuple[list[LandedFile], list[LandedFile]]:
+    """(files to read now, files still being written).
+
+    A file is read only if its size and modification time are the same at two
+    looks at least `settle_seconds` after its last change; one still growing
+    is left for the next run rather than read half. The wait is paid once per
+    run, and only when something changed that recently."""
+    if not files:
+        return [], []
+    newest_change = max(f.modified_ns for f in files) / 1e9
+    quiet_for = clock() - newest_change
+    if quiet_for < settle_seconds:
+        sleep(settle_seconds - max(quiet_for, 0.0))
+    ready, arriving = [], []
+    for landed in files:
+        try:
+            info = os.lstat(landed.absolute_path)
+        except OSError:
+            continue  # gone: nothing to read, nothing lost
+        unchanged = stat.S_ISREG(info.st_mode) and (info.st_size, info.st_mtime_ns) == (landed.size_bytes, landed.modified_ns)
+        (ready if unchanged else arriving).append(landed)
+    return ready, arriving
 
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class ContentChanged(Exception):
+    """A landing file's bytes changed between hashing and archiving: still being written."""
 
 
 class Archive:
@@ -75,7 +147,11 @@ class Archive:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
         # Write beside and rename, so a crash never leaves half a copy under the hash.
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp, source_file.open("rb") as src:
+        try:
+            source = open_regular(source_file)
+        except OSError as error:
+            raise ContentChanged(f"{source_file} is gone or no longer a regular file: {error}") from None
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp, source as src:
             while chunk := src.read(_CHUNK):
                 tmp.write(chunk)
             tmp.flush()
@@ -83,7 +159,7 @@ class Archive:
         os.replace(tmp.name, target)
         if sha256_of(target) != sha256:
             target.unlink()
-            raise ValueError(f"{source_file} changed while it was being archived")
+            raise ContentChanged(f"{source_file} changed while it was being archived")
         return target
 
     def sightings(self) -> Iterator[dict]:
@@ -115,8 +191,8 @@ class ContentHashCache:
         self._known: dict[tuple[str, int, int], str] = {}
 
     def sha256(self, landed: LandedFile) -> str:
-        stat = landed.absolute_path.stat()
-        key = (str(landed.absolute_path), stat.st_size, stat.st_mtime_ns)
+        info = os.lstat(landed.absolute_path)
+        key = (str(landed.absolute_path), info.st_size, info.st_mtime_ns)
         if key not in self._known:
             self._known[key] = sha256_of(landed.absolute_path)
         return self._known[key]

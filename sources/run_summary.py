@@ -53,6 +53,7 @@ def summary_lines(summary: dict[str, int], step_seconds: dict[str, float]) -> li
         f"files new: {summary['files_new']} (loaded {summary['files_loaded']}, superseded {summary['files_superseded']}, "
         f"duplicate {summary['files_duplicate']}, rejected {summary['files_rejected']}); "
         f"versions from earlier runs replaced: {summary['earlier_versions_replaced']}",
+        f"files still being written, left for the next run: {summary.get('files_still_arriving', 0)}",
         f"rows accepted: {summary['rows_accepted']}, quarantined: {summary['rows_quarantined']}",
         *(f"mart {key.removeprefix(MART_ROWS)}: {rows} rows" for key, rows in summary.items() if key.startswith(MART_ROWS)),
         *(f"step {step}: {seconds:.1f} s" for step, seconds in step_seconds.items()),

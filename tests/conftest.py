@@ -6,10 +6,12 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+SEEN_AT = datetime(2023, 3, 15, 2, 0, tzinfo=timezone.utc)  # run month 2566-03 for the intake tests
 REPO = Path(__file__).resolve().parents[1]
 # CI clones the repository with shared/ beside it; a developer's checkout has the same shape.
 CONTRACT_DIR = Path(os.environ.get("DIPROM_CONTRACT_DIR", REPO.parent / "shared" / "contract"))
@@ -83,3 +85,39 @@ def examples_runs(tmp_path_factory, examples_dir):
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     (root / "cli_output.txt").write_text(first.stdout + first.stderr + second.stdout + second.stderr, encoding="utf-8")
     return analytics, after_first, snapshot(analytics)
+
+
+@pytest.fixture
+def place(tmp_path):
+    """A landing folder and a warehouse for the intake alone (no dbt), run at SEEN_AT."""
+    import duckdb
+
+    from sources.intake import take_in
+    from sources.landing import Archive
+    from sources.limits import IntakeLimits
+    from sources.reference import Reference
+    from sources.regional_reports.reader import RegionalReportReader
+
+    class Place:
+        landing = tmp_path / "landing"
+        reports = tmp_path / "landing" / "regional_reports"
+        archive = Archive(tmp_path / "warehouse" / "archive")
+        db = tmp_path / "warehouse" / "warehouse.duckdb"
+
+        def write(self, name: str, text: str, encoding: str = "utf-8") -> Path:
+            path = self.reports / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode(encoding))
+            return path
+
+        def run(self, reader=None, seen_at=SEEN_AT, limits=IntakeLimits(landing_settle_seconds=0)):
+            self.db.parent.mkdir(parents=True, exist_ok=True)
+            reader = reader or RegionalReportReader(Reference.from_seeds())
+            with duckdb.connect(str(self.db)) as con:
+                return take_in(con, self.landing, self.archive, reader, "test", seen_at, lambda _: None, limits)
+
+        def query(self, sql: str):
+            with duckdb.connect(str(self.db), read_only=True) as con:
+                return con.execute(sql).fetchall()
+
+    return Place()

@@ -232,5 +232,6 @@ def test_each_run_prints_its_summary(analytics):
         "files new: 7 (loaded 5, superseded 1, duplicate 0, rejected 1); versions from earlier runs replaced: 0",
         "files new: 0 (loaded 0, superseded 0, duplicate 0, rejected 0); versions from earlier runs replaced: 0",
     ]
+    assert len(re.findall(r"run summary \| files still being written, left for the next run: 0", output)) == 2
     assert len(re.findall(r"run summary \| mart kpi_monthly: \d+ rows", output)) == 2
     assert re.search(r"run summary \| step warehouse_dbt_models: [\d.]+ s", output)

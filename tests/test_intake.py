@@ -9,40 +9,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import SEEN_AT
 
-from sources.intake import FileLoad, take_in
+from sources.file_outcome import FileLoad
 from sources.landing import Archive, discover, sha256_of
 from sources.reference import Reference
 from sources.regional_reports.reader import RegionalReportReader
 
-SEEN_AT = datetime(2023, 3, 15, 2, 0, tzinfo=timezone.utc)  # run month 2566-03
 HEADER = "จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบการ (ราย)\n"
-
-
-@pytest.fixture
-def place(tmp_path):
-    class Place:
-        landing = tmp_path / "landing"
-        reports = tmp_path / "landing" / "regional_reports"
-        archive = Archive(tmp_path / "warehouse" / "archive")
-        db = tmp_path / "warehouse" / "warehouse.duckdb"
-
-        def write(self, name: str, text: str, encoding: str = "utf-8") -> Path:
-            path = self.reports / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text.encode(encoding))
-            return path
-
-        def run(self, reader=None, seen_at=SEEN_AT):
-            self.db.parent.mkdir(parents=True, exist_ok=True)
-            with duckdb.connect(str(self.db)) as con:
-                return take_in(con, self.landing, self.archive, reader or RegionalReportReader(Reference.from_seeds()), "test", seen_at, lambda _: None)
-
-        def query(self, sql: str):
-            with duckdb.connect(str(self.db), read_only=True) as con:
-                return con.execute(sql).fetchall()
-
-    return Place()
 
 
 def test_every_file_gets_an_outcome_and_the_landing_folder_is_untouched(place, examples_dir):
@@ -155,7 +129,7 @@ def test_a_crash_mid_file_leaves_nothing_and_the_next_run_takes_the_file(place):
 
 
 def test_file_load_rejected_carries_identity():
-    from sources.intake import FileFinding
+    from sources.file_outcome import FileFinding
 
     load = FileLoad.rejected(FileFinding("RF05"), submitter="PIO51", kind="result", period="2566-01", version=1)
     assert (load.outcome, load.submitter, load.findings[0].rule_id) == ("rejected", "PIO51", "RF05")

@@ -6,6 +6,7 @@ import dagster as dg
 
 from orchestration.resources import WarehouseResource
 from sources.intake import take_in
+from sources.limits import IntakeLimits
 from sources.pii import load_or_create_key, refresh_owner_keys
 from sources.landing import Archive
 from sources.readers import all_readers
@@ -32,10 +33,13 @@ def landing_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     layout = warehouse.layout
     seen_at = datetime.now(timezone.utc)
     readers = all_readers()
+    limits = IntakeLimits.from_environment()
     metadata: dict[str, int] = {}
     with warehouse.connect() as con:
         for reader in readers:
-            summary = take_in(con, layout.landing_dir, Archive(layout.archive_dir), reader, context.run.run_id, seen_at, context.log.info)
+            summary = take_in(
+                con, layout.landing_dir, Archive(layout.archive_dir), reader, context.run.run_id, seen_at, context.log.info, limits
+            )
             metadata.update({f"{reader.source}/{key}": value for key, value in summary.as_metadata().items()})
         hashed = refresh_owner_keys(con, load_or_create_key(layout.warehouse_dir))
     for table in RAW_TABLES:

@@ -16,6 +16,7 @@ from sources.run_summary import summarize_run, summary_lines
 )
 def run_summary(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     summary = summarize_run(warehouse.layout.warehouse_db, context.run.run_id)
+    summary["files_still_arriving"] = _files_still_arriving(context)
     step_seconds = {
         s.step_key: s.end_time - s.start_time
         for s in context.instance.get_run_step_stats(context.run.run_id)
@@ -24,3 +25,12 @@ def run_summary(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     for line in summary_lines(summary, step_seconds):
         context.log.info(line)
     return dg.MaterializeResult(metadata={**summary, **{f"seconds/{step}": round(t, 1) for step, t in step_seconds.items()}})
+
+
+def _files_still_arriving(context: dg.AssetExecutionContext) -> int:
+    """Files the intake of this run left for the next one: they are not in the warehouse, only in its metadata."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey(["raw", "landed_files"]))
+    if event is None or event.run_id != context.run.run_id:
+        return 0
+    metadata = event.asset_materialization.metadata
+    return sum(int(value.value) for key, value in metadata.items() if key.endswith("/files_still_arriving"))

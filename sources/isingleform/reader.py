@@ -17,7 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from sources.intake import FileFinding, FileLoad, insert_frame
+from sources.file_outcome import FileFinding, FileLoad
+from sources.intake import insert_frame
 from sources.landing import LandedFile
 from sources.thai import decode_thai_text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sources.intake import FileFinding
+from sources.file_outcome import FileFinding
 from sources.thai import FIRST_FISCAL_YEAR, BEMonth
 
 _NAME = re.compile(

@@ -9,7 +9,8 @@ from pathlib import Path, PurePosixPath
 import duckdb
 import pandas as pd
 
-from sources.intake import FileFinding, FileLoad, insert_frame
+from sources.file_outcome import FileFinding, FileLoad
+from sources.intake import insert_frame
 from sources.landing import LandedFile
 from sources.reference import Reference
 from sources.regional_reports.naming import NameProblem, parse_report_name

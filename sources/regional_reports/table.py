@@ -16,7 +16,7 @@ from pathlib import Path
 
 import python_calamine
 
-from sources.intake import FileFinding
+from sources.file_outcome import FileFinding
 from sources.thai import decode_thai_text
 
 # canonical column -> (Thai header, English header); the canonical name itself also matches.
