@@ -147,6 +147,11 @@ def take_in_sightings(
                 load = FileLoad("duplicate", *content_key[1:])
             else:
                 load = _read_within_limits(con, reader, content, landed, file_seq, seen_at, limits, content_key[1:])
+            if _transaction_aborted(con):
+                # A failed statement aborts DuckDB's whole transaction (there are no
+                # savepoints); what it wrote goes with it, and the outcome is recorded anew.
+                con.rollback()
+                con.begin()
             _record(con, file_seq, sha, landed, reader.source, seen_at, run_id, load)
             crash_point(INTAKE_BEFORE_COMMIT)
             con.commit()
@@ -195,8 +200,19 @@ def _read_safely(con, reader: SourceReader, content: Path, landed: LandedFile, f
         return FileLoad.rejected(FileFinding("RF01", None, None, f"unexpected reader error: {text}", f"โปรแกรมอ่านไฟล์ขัดข้อง: {text}"))
 
 
+def _transaction_aborted(con) -> bool:
+    try:
+        con.execute("SELECT 1")
+    except duckdb.TransactionException:
+        return True
+    return False
+
+
 def _forget_rows(con, file_seq: int) -> None:
-    """Delete the rows a reader wrote for one file (DuckDB has no savepoints)."""
+    """Delete the rows a reader wrote for one file (DuckDB has no savepoints).
+    In an aborted transaction the rollback forgets them."""
+    if _transaction_aborted(con):
+        return
     names = con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name NOT IN ('landed_files', 'file_findings')"
     ).fetchall()

@@ -81,6 +81,19 @@ def decode_thai_text(data: bytes) -> str | None:
         return None
 
 
+# Characters nobody sees: soft hyphen, zero-width spaces and joiners, direction
+# marks and embeddings, word joiners, the byte-order mark. Pasted from web pages
+# and word processors, they would make "ลำพูน" differ from "ลำพูน". The SQL
+# counterpart is the visible_text macro.
+INVISIBLE_CHARACTERS = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+_WITHOUT_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS))
+
+
+def visible_text(text: str) -> str:
+    """The text as a person sees it: invisible formatting characters removed."""
+    return text.translate(_WITHOUT_INVISIBLE)
+
+
 # U+FFFD, C1 controls, and the tell-tale of Thai UTF-8 read as Latin-1/cp1252.
 _DAMAGED = re.compile("[\ufffd\u0080-\u009f]|à¸|à¹")
 

@@ -191,3 +191,10 @@ def test_truncated_workbook(tmp_path, examples_dir):
     path = tmp_path / "cut.xlsx"
     path.write_bytes(data[: len(data) // 2])
     assert problem_of(lambda: parse_table(xlsx_grid(path)))[0] == "RF01"
+
+
+def test_invisible_characters_do_not_change_what_a_cell_says():
+    text = "\ufeffจัง\u200bหวัด,รหัสโครงการ\u200e,กิจกรรม,ผู้ประกอบการ (ราย)\n\u202bลำ\u200bพูน\u202c,OTOP01,อบรม\u00ad,5\n"
+    table = parse_table(csv_grid(text.encode()))
+    assert table.columns == ["province", "program_code", "activity", "entrepreneurs"]
+    assert table.rows[0].cells == {"province": "ลำพูน", "program_code": "OTOP01", "activity": "อบรม", "entrepreneurs": "5"}

@@ -56,3 +56,11 @@ def test_owner_id_check_digit():
     assert not thai_id_check_digit_holds("0105536112015")
     assert not thai_id_check_digit_holds("010553611201")
     assert not thai_id_check_digit_holds("01055361120a4")
+
+
+def test_visible_text_drops_only_what_nobody_sees():
+    from sources.thai import INVISIBLE_CHARACTERS, visible_text
+
+    assert visible_text("ลำ\u200bพูน\u200f") == "ลำพูน"
+    assert visible_text(INVISIBLE_CHARACTERS) == ""
+    assert visible_text("ก ข\tค\n๑") == "ก ข\tค\n๑"

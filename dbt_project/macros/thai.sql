@@ -34,6 +34,11 @@
     (((cast(substr({{ period }}, 6, 2) as integer) + 2) % 12) // 3 + 1)
 {%- endmacro %}
 
+{#- The text as a person sees it: sources/thai.py INVISIBLE_CHARACTERS removed. -#}
+{% macro visible_text(text) -%}
+    regexp_replace({{ text }}, '[\x{AD}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]', '', 'g')
+{%- endmacro %}
+
 {#- Text damaged by a wrong encoding: U+FFFD, C1 controls, Thai UTF-8 read as Latin-1. -#}
 {% macro is_damaged_text(text) -%}
     regexp_matches({{ text }}, '[\x{FFFD}\x{80}-\x{9F}]|à¸|à¹')

@@ -17,7 +17,7 @@ from pathlib import Path
 import python_calamine
 
 from sources.file_outcome import FileFinding
-from sources.thai import decode_thai_text
+from sources.thai import decode_thai_text, visible_text
 
 # canonical column -> (Thai header, English header); the canonical name itself also matches.
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -48,7 +48,7 @@ _TOTAL_ROW = re.compile(r"^(รวม|total)", re.IGNORECASE)
 
 def normalise_header(text: str) -> str:
     """Trim, fold case and white space, drop a trailing unit in parentheses."""
-    folded = re.sub(r"[\s_]+", " ", text).strip().casefold()
+    folded = re.sub(r"[\s_]+", " ", visible_text(text)).strip().casefold()
     return re.sub(r"\s*\([^()]*\)$", "", folded).strip()
 
 
@@ -85,7 +85,7 @@ class Table:
 
 
 def cell_text(value: object) -> str:
-    """An Excel or CSV cell as the text a person reads in it."""
+    """An Excel or CSV cell as the text a person reads in it (invisible characters gone)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -96,7 +96,7 @@ def cell_text(value: object) -> str:
         return repr(value)
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
-    return str(value).strip()
+    return visible_text(str(value)).strip()
 
 
 def csv_grid(data: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -108,7 +108,7 @@ def csv_grid(data: bytes) -> Iterator[tuple[int, list[str]]]:
     line = 1
     try:
         for record in reader:
-            yield line, [cell.strip() for cell in record]
+            yield line, [visible_text(cell).strip() for cell in record]
             line = reader.line_num + 1
     except csv.Error as error:
         raise TableProblem("RF01", f"CSV line {line}: {error}", f"CSV บรรทัดที่ {line}: {error}") from None

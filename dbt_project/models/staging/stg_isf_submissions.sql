@@ -13,16 +13,20 @@
     ('electricity_kwh', 'electricity_kwh', 'amount'),
     ('water_m3', 'water_m3', 'amount'),
 ] %}
-with records as (
+with received as (
     select
         records.file_seq,
         records.record_number,
-        records.record_text,
+        -- invisible characters would make an id or a code differ from what a person sees
+        {{ visible_text('records.record_text') }} as record_text,
         files.path,
-        files.file_sha256,
-        coalesce(json_valid(records.record_text), false) as is_valid_json
+        files.file_sha256
     from {{ source('raw', 'isingleform_records') }} as records
     join {{ ref('stg_landed_files') }} as files using (file_seq)
+),
+
+records as (
+    select *, coalesce(json_valid(record_text), false) as is_valid_json from received
 ),
 
 objects as (
