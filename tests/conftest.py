@@ -56,10 +56,10 @@ def query(db: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
-def run_nightly_load_cli(landing: Path, warehouse: Path, dagster_home: Path) -> subprocess.CompletedProcess:
+def run_nightly_load_cli(landing: Path, warehouse: Path, dagster_home: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     dagster_home.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
-    env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(dagster_home)}
+    env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(dagster_home), **(extra_env or {})}
     return subprocess.run(
         [DAGSTER, "job", "execute", "-m", "orchestration", "-j", "nightly_load"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,

@@ -14,7 +14,7 @@ from sources.feedback.report import render_quality_report
 from sources.feedback.workbooks import factory_workbook_name, write_feedback_workbooks
 
 SCRIPT = "<script>alert('x')</script>"
-FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1"]
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1", "\t=1+1", "\r=1+1"]
 
 
 def _data() -> QualityData:
@@ -75,7 +75,7 @@ def test_workbooks_hold_formulas_as_text(tmp_path):
     findings = book["ข้อผิดพลาด"]
     assert [c.value for c in findings[1]][:4] == ["ไฟล์ (File)", "แถว (Row)", "ผู้ส่ง (Submitter)", "กฎ (Rule)"]
     values = [row[8] for row in findings.iter_rows(min_row=2, values_only=True)]
-    assert values == FORMULAS
+    assert values == [v.replace("\r", "\n") for v in FORMULAS]  # XML reads a carriage return as a line feed
     assert all(c.data_type == "s" for c in findings["I"][1:])
     assert load_workbook(tmp_path / "factories-50.xlsx")["ข้อผิดพลาด"]["I2"].value == "=cmd|' /C calc'!A0"
 

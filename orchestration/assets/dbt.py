@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 from sources.layout import WarehouseLayout
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -45,7 +45,8 @@ point_dbt_at(_warehouse_db)
 if manifest_is_stale(dbt_project, _warehouse_db):
     # Parsing reads only the project, never the warehouse file. (DbtProject's own
     # preparer looks for dbt on PATH, which an un-activated venv does not have.)
-    DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
+    # The offline resource: plain DbtCliResource would ask PyPI for dbt's version.
+    WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
         ["parse", "--quiet"], target_path=dbt_project.target_path
     ).wait()
     dbt_project.manifest_path.with_name("prepared_for.txt").write_text(str(_warehouse_db))
@@ -78,7 +79,7 @@ def dbt_build_args() -> list[str]:
     # disks), and the data-quality checks in Dagster are the GX suites.
     dagster_dbt_translator=WarehouseDbtTranslator(DagsterDbtTranslatorSettings(enable_asset_checks=False)),
 )
-def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource):
     # No other process may hold the warehouse file while dbt runs.
     point_dbt_at(warehouse.layout.warehouse_db)
     tests_passed = 0

@@ -1,0 +1,227 @@
+"""A whole nightly load on hostile files, through the CLI, with every Python
+process of the run audited for network use.
+
+One run covers what only a real run can show: SQL-looking names, headers and
+values stay data; limits reject a bomb and an oversized file with RF01; a link
+out of the landing folder leads nowhere; JSON's NaN, Infinity and 1e400 and
+invisible characters become the right findings; reports show scripts and
+formulas as text; and no process opens a network connection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REPO, query, run_nightly_load_cli
+from openpyxl import load_workbook
+from test_limits import zip_of_zeros
+
+pytestmark = pytest.mark.e2e
+
+INJECTION_HEADER = 'x"; DROP TABLE marts.kpi_monthly; --'
+INJECTION_VALUE = "'); DROP TABLE quality.findings; --"
+SCRIPT = "<script>alert(1)</script>"
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+SECRET = "secret-outside-the-landing-folder"
+INJECTION_NAME = "IPC01_result_2566-02'); DROP TABLE raw.landed_files; --.csv"
+FACTORY_EXPORT = "-- โรงงาน 'export' ลำพูน.jsonl"
+
+# Records the network use of every Python process started with it on PYTHONPATH:
+# the Dagster CLI, the dbt child, and anything they start.
+AUDIT_HOOK = '''
+import json, os, socket, sys
+
+_LOG = os.environ["DIPROM_AUDIT_LOG"]
+_NETWORK = {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex",
+            "socket.gethostbyaddr", "socket.sendto", "socket.sendmsg", "urllib.Request", "http.client.connect"}
+
+
+def _write(event, detail):
+    with open(_LOG, "a", encoding="utf-8") as log:
+        log.write(json.dumps({"pid": os.getpid(), "event": event, "detail": detail}) + "\\n")
+
+
+def _hook(event, args):
+    if event in _NETWORK:
+        if event == "socket.connect" and getattr(args[0], "family", None) == socket.AF_UNIX:
+            return
+        _write(event, repr(args)[:300])
+    elif event == "subprocess.Popen":
+        program = args[0] or (args[1][0] if isinstance(args[1], (list, tuple)) else args[1])
+        _write(event, str(program)[:300])
+
+
+_write("started", sys.argv[:3])
+sys.addaudithook(_hook)
+'''
+
+
+def _regional_report() -> str:
+    lines = [
+        f'จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบการ (ราย),"{INJECTION_HEADER.replace(chr(34), chr(34) * 2)}"',
+        f"ลำ\u200bพูน\u200e,OTOP,{INJECTION_VALUE},3,\"'); --\"",
+        f"{SCRIPT},OTOP,อบรม,2,",
+        f'ลำพูน,CE,"{FORMULA.replace(chr(34), chr(34) * 2)}",1,',
+        f'ลำพูน,ITC,อบรม,"{FORMULA.replace(chr(34), chr(34) * 2)}",',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _factory_lines(examples_dir: Path) -> list[str]:
+    """Line n of the export is expected to give the rules EXPECTED_FACTORY_RULES[n]."""
+    template = json.loads((examples_dir / "isingleform" / "2566-01.jsonl").read_text(encoding="utf-8").splitlines()[0])
+
+    def record(submission_id: str, **changes) -> str:
+        changed = json.loads(json.dumps(template))
+        changed["submission_id"] = submission_id
+        for path, value in changes.items():
+            *parents, leaf = path.split("__")
+            target = changed
+            for parent in parents:
+                target = target[parent]
+            target[leaf] = value
+        return json.dumps(changed, ensure_ascii=False)
+
+    return [
+        record("HOSTILE-1", factory_name=SCRIPT, province_code="5\u200b1"),
+        record("HOSTILE-2").replace('"thai_male": 10', '"thai_male": NaN'),
+        record("HOSTILE-3").replace('"capital_baht": 5000000', '"capital_baht": Infinity'),
+        record("HOSTILE-4").replace('"electricity_kwh": 42000', '"electricity_kwh": 1e400'),
+        record("HOSTILE-5", factory_name="ก" * 100_000).replace("{", '{"notes": ' + "[" * 5000 + "]" * 5000 + ", ", 1),
+        record(INJECTION_VALUE),
+        record("HOSTILE-7", factory_name="raw \x01 control").replace("\\u0001", "\x01"),
+    ]
+
+
+EXPECTED_FACTORY_RULES = {
+    1: set(),
+    2: {("IS02", "workers.thai_male", "NaN")},
+    3: {("IS02", "capital_baht", "Infinity")},
+    4: {("IS02", "electricity_kwh", "1e400")},
+    5: set(),
+    6: set(),
+    7: {("IS02", None, None)},  # a raw control character: not a JSON object
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory, examples_dir):
+    root = tmp_path_factory.mktemp("hostile")
+    landing, warehouse = root / "landing", root / "warehouse"
+    reports, factories = landing / "regional_reports", landing / "isingleform"
+    reports.mkdir(parents=True)
+    factories.mkdir(parents=True)
+    (reports / "PIO51_result_2566-02.csv").write_text(_regional_report(), encoding="utf-8")
+    (reports / INJECTION_NAME).write_text(_regional_report(), encoding="utf-8")
+    (reports / "PIO52_result_2566-02.csv").write_text(_regional_report() + "ลำพูน,CE,อบรม,1,\n" * 40_000, encoding="utf-8")
+    zip_of_zeros(reports / "PIO50_result_2566-02.xlsx", 9 << 20)
+    outside = root / "outside.csv"
+    outside.write_text(_regional_report().replace("อบรม", SECRET), encoding="utf-8")
+    os.symlink(outside, reports / "PIO53_result_2566-02.csv")
+    (factories / FACTORY_EXPORT).write_text("\n".join(_factory_lines(examples_dir)) + "\n", encoding="utf-8")
+
+    hook_dir = root / "audit"
+    hook_dir.mkdir()
+    (hook_dir / "sitecustomize.py").write_text(AUDIT_HOOK, encoding="utf-8")
+    audit_log = root / "audit.jsonl"
+    extra_env = {
+        "PYTHONPATH": str(hook_dir),
+        "DIPROM_AUDIT_LOG": str(audit_log),
+        "DIPROM_MAX_FILE_MB": "1",
+        "DIPROM_MAX_WORKBOOK_MB": "8",
+    }
+    result = run_nightly_load_cli(landing, warehouse, root / "dagster_home", extra_env)
+    (root / "cli_output.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+    events = [json.loads(line) for line in audit_log.read_text(encoding="utf-8").splitlines()]
+    return warehouse, events
+
+
+def test_no_process_of_the_run_uses_the_network(hostile_run):
+    _, events = hostile_run
+    started = [e for e in events if e["event"] == "started"]
+    assert any("dagster" in " ".join(e["detail"]) for e in started)
+    assert any("dbt" in " ".join(e["detail"]) for e in started), "the dbt child was not audited"
+    network = [e for e in events if e["event"] not in ("started", "subprocess.Popen")]
+    assert network == []
+    # Every program the run starts is audited (one of the venv's Python entry
+    # points) or a local tool that has no network use: Python's `platform` asks
+    # `uname` and `file`; Dagster follows a step's output with `tail`.
+    spawned = {e["detail"] for e in events if e["event"] == "subprocess.Popen"}
+    local_tools = {"uname", "file", "tail"}
+    assert all(program.startswith(str(REPO / ".venv" / "bin")) or program in local_tools for program in spawned), spawned
+
+
+def test_sql_looking_names_headers_and_values_stay_data(hostile_run):
+    warehouse, _ = hostile_run
+    analytics = warehouse / "analytics.duckdb"
+    assert query(analytics, "SELECT count(*) > 0 FROM marts.kpi_monthly") == [(True,)]
+    assert query(analytics, "SELECT status, rule_id FROM quality.files WHERE path = ?", [f"regional_reports/{INJECTION_NAME}"]) == [("rejected", "RF02")]
+    raw = query(warehouse / "warehouse.duckdb", "SELECT raw_record FROM raw.regional_rows r JOIN raw.landed_files f USING (file_seq) WHERE f.path = 'regional_reports/PIO51_result_2566-02.csv' ORDER BY row_number")
+    first_row = json.loads(raw[0][0])
+    assert first_row[INJECTION_HEADER] == "'); --" and first_row["กิจกรรม"] == INJECTION_VALUE
+    assert query(analytics, "SELECT count(*) FROM quality.files") == [(5,)]
+
+
+def test_limits_reject_the_bomb_and_the_oversized_file(hostile_run):
+    warehouse, _ = hostile_run
+    rows = query(
+        warehouse / "analytics.duckdb",
+        "SELECT f.path, f.status, n.rule_id, n.message_en FROM quality.files f JOIN quality.findings n USING (file_sha256, path) "
+        "WHERE f.path IN ('regional_reports/PIO50_result_2566-02.xlsx', 'regional_reports/PIO52_result_2566-02.csv') ORDER BY 1",
+    )
+    assert [(path.split("/")[1], status, rule) for path, status, rule, _ in rows] == [
+        ("PIO50_result_2566-02.xlsx", "rejected", "RF01"),
+        ("PIO52_result_2566-02.csv", "rejected", "RF01"),
+    ]
+    assert "DIPROM_MAX_WORKBOOK_MB" in rows[0][3] and "DIPROM_MAX_FILE_MB" in rows[1][3]
+
+
+def test_a_link_out_of_the_landing_folder_leads_nowhere(hostile_run):
+    warehouse, _ = hostile_run
+    assert query(warehouse / "analytics.duckdb", "SELECT count(*) FROM quality.files WHERE path LIKE '%PIO53%'") == [(0,)]
+    for db in (warehouse / "warehouse.duckdb", warehouse / "analytics.duckdb"):
+        for schema, table in query(db, "SELECT schema_name, table_name FROM duckdb_tables()"):
+            text = str(query(db, f'SELECT * FROM "{schema}"."{table}"'))
+            assert SECRET not in text, f"{db.name}: {schema}.{table}"
+    assert not any(SECRET.encode() in p.read_bytes() for p in (warehouse / "archive").rglob("*") if p.is_file())
+
+
+def test_hostile_rows_get_the_right_findings(hostile_run):
+    warehouse, _ = hostile_run
+    analytics = warehouse / "analytics.duckdb"
+    assert query(analytics, "SELECT status, rows_read, rows_accepted, rows_quarantined FROM quality.files WHERE path = 'regional_reports/PIO51_result_2566-02.csv'") == [
+        ("loaded", 4, 2, 2)
+    ]
+    errors = query(
+        analytics,
+        "SELECT row_number, value FROM quality.findings WHERE path = 'regional_reports/PIO51_result_2566-02.csv' AND severity = 'error' ORDER BY 1",
+    )
+    assert errors == [(3, SCRIPT), (5, FORMULA)]
+    found = query(
+        analytics,
+        "SELECT row_number, rule_id, column_name, value FROM quality.findings WHERE path = ? AND severity = 'error'",
+        [f"isingleform/{FACTORY_EXPORT}"],
+    )
+    by_line = {line: {(rule, column, value) for row, rule, column, value in found if row == line} for line in EXPECTED_FACTORY_RULES}
+    assert by_line == EXPECTED_FACTORY_RULES
+    assert query(analytics, "SELECT status, rows_read, rows_accepted FROM quality.files WHERE path = ?", [f"isingleform/{FACTORY_EXPORT}"]) == [
+        ("loaded", 7, 3)
+    ]
+
+
+def test_reports_show_scripts_and_formulas_as_text(hostile_run):
+    warehouse, _ = hostile_run
+    quality = warehouse / "reports" / "quality"
+    html = (quality / "index.html").read_text(encoding="utf-8")
+    assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "DROP TABLE raw.landed_files" in html  # the file's name, shown as text
+    for workbook in quality.glob("*.xlsx"):
+        with zipfile.ZipFile(workbook) as book:
+            assert not any(b"<f>" in book.read(n) or b"<f " in book.read(n) for n in book.namelist() if n.startswith("xl/worksheets/"))
+    values = [cell.value for row in load_workbook(quality / "PIO51.xlsx")["ข้อผิดพลาด"].iter_rows() for cell in row]
+    assert SCRIPT in values and FORMULA in values

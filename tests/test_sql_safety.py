@@ -1,0 +1,72 @@
+"""No submitter's text is ever pasted into SQL: a static audit of every SQL call.
+
+Values travel as parameters (`?`) or as registered frames. The few statements
+that must name a table or a file in their text are listed here with why the
+name is safe; a new one fails this test until someone has looked at it. The
+behaviour on hostile headers, values and names is tested on a real run in
+tests/test_hostile_run.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SQL_METHODS = {"execute", "executemany", "sql", "query"}
+
+# (module, expression pasted into SQL text): why it cannot carry a submitter's text
+REVIEWED = {
+    ("sources/intake.py", "table"): "insert_frame's table and _forget_rows' raw tables: the project's own names",
+    ("sources/publish.py", "_quote_literal(str(warehouse_db))"): "the warehouse path from WAREHOUSE_DIR, quoted",
+    ("sources/publish.py", "_quote_identifier(schema)"): "schemas of the warehouse, quoted",
+    ("sources/publish.py", "_quote_identifier(table)"): "tables of the warehouse (dbt models), quoted",
+    ("sources/publish.py", "_quote_identifier(column)"): "columns of dbt models, quoted",
+    ("sources/publish.py", "_quote_literal(comment)"): "the models' own descriptions, quoted",
+    ("sources/publish.py", "target"): "schema.table built from the quoted names above",
+    ("sources/run_summary.py", "mart"): "tables of the marts schema: dbt models",
+}
+
+
+def sql_text_interpolations() -> set[tuple[str, str]]:
+    """(module, expression) for every expression formatted into the text of a SQL call."""
+    found = set()
+    for package in ("sources", "orchestration", "expectations"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            if "data_docs_assets" in path.parts:
+                continue
+            module = path.relative_to(REPO).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_METHODS and node.args):
+                    continue
+                found |= {(module, expression) for expression in _pasted(node.args[0])}
+    return found
+
+
+def _pasted(sql: ast.expr) -> list[str]:
+    if isinstance(sql, ast.Constant):
+        return []
+    if isinstance(sql, ast.Name) and sql.id.lstrip("_").isupper():
+        return []  # a module constant
+    if isinstance(sql, ast.IfExp):
+        return _pasted(sql.body) + _pasted(sql.orelse)
+    if isinstance(sql, ast.JoinedStr):
+        return [ast.unparse(part.value) for part in sql.values if isinstance(part, ast.FormattedValue)]
+    if isinstance(sql, ast.Call) and ast.unparse(sql.func) == "sa.text":
+        return _pasted(sql.args[0])
+    return [ast.unparse(sql)]  # built some other way: needs a look
+
+
+def test_only_reviewed_names_are_formatted_into_sql():
+    unreviewed = sql_text_interpolations() - REVIEWED.keys()
+    assert not unreviewed, f"formatted into SQL text without review (use ? parameters): {sorted(unreviewed)}"
+
+
+def test_the_audit_sees_a_pasted_value(tmp_path, monkeypatch):
+    """The audit itself can fail: a value formatted into SQL is caught."""
+    package = tmp_path / "sources"
+    package.mkdir()
+    (package / "bad.py").write_text('def f(con, name):\n    con.execute(f"SELECT * FROM t WHERE path = \'{name}\'")\n')
+    monkeypatch.setattr(sys.modules[__name__], "REPO", tmp_path)
+    assert sql_text_interpolations() == {("sources/bad.py", "name")}
