@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime, timezone
-from pathlib import Path
 
-import duckdb
 import pytest
-from conftest import SEEN_AT
 
 from sources.file_outcome import FileLoad
-from sources.landing import Archive, discover, sha256_of
+from sources.landing import discover, sha256_of
 from sources.reference import Reference
 from sources.regional_reports.reader import RegionalReportReader
 
