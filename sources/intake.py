@@ -171,16 +171,15 @@ def _read_within_limits(
 ) -> FileLoad:
     """A file over a limit is rejected with RF01 before it is read (size, a
     workbook's unpacked size) or after (rows), keeping what its name says."""
-    identity = dict(zip(("submitter", "kind", "period", "version"), name_identity, strict=True))
     finding = limits.size_finding(content.stat().st_size)
     if finding is None and landed.path.lower().endswith(".xlsx"):
         finding = limits.workbook_finding(content)
     if finding is not None:
-        return FileLoad.rejected(finding, **identity)
+        return FileLoad("rejected", *name_identity, findings=[finding])
     load = _read_safely(con, reader, content, landed, file_seq, seen_at)
     if load.outcome == "parsed" and (finding := limits.rows_finding(load.rows_read)) is not None:
         _forget_rows(con, file_seq)
-        return FileLoad.rejected(finding, **identity)
+        return FileLoad("rejected", *name_identity, findings=[finding])
     return load
 
 

@@ -73,9 +73,10 @@ def discover(landing_dir: Path, source: str) -> list[LandedFile]:
     submitters may write. Pipes, sockets and devices are not files.
     """
     root = landing_dir / source
-    if root.is_symlink() or not root.is_dir():
-        if root.is_symlink():
-            log.warning("%s is a symbolic link; it is not read", root)
+    if root.is_symlink():
+        log.warning("%s is a symbolic link; it is not read", root)
+        return []
+    if not root.is_dir():
         return []
     found = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):

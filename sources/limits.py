@@ -92,11 +92,9 @@ class IntakeLimits:
                     with package.open(part) as stream:
                         while stream.read(_ZIP_CHUNK):
                             pass
-        except zipfile.BadZipFile as error:
-            if not zipfile.is_zipfile(path):
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as error:
+            if isinstance(error, zipfile.BadZipFile) and not zipfile.is_zipfile(path):
                 return None
-            return FileFinding("RF01", None, None, f"the workbook package is damaged: {error}", f"ไฟล์ workbook เสียหาย: {error}")
-        except (OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as error:
             return FileFinding("RF01", None, None, f"the workbook package is damaged: {error}", f"ไฟล์ workbook เสียหาย: {error}")
         return None
 

@@ -10,11 +10,11 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from sources.isingleform.reader import ISingleFormReader
 from sources.limits import MAX_WORKBOOK_ENTRIES, IntakeLimits
 
-REPO = Path(__file__).resolve().parents[1]
 NO_WAIT = {"landing_settle_seconds": 0}
 REPORT = "จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบการ (ราย)\nลำพูน,OTOP01,อบรม,5\n"
 

@@ -13,11 +13,11 @@ import io
 import json
 import os
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import openpyxl
+from conftest import SEEN_AT
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,7 +35,6 @@ settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True
 settings.register_profile("deep", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-SEEN_AT = datetime(2023, 3, 15, 2, 0, tzinfo=timezone.utc)
 FILE_RULES = {"RF01", "RF02", "RF03", "RF04", "RF05", "RF06"}
 REGIONAL = RegionalReportReader(Reference.from_seeds())
 FACTORIES = ISingleFormReader()

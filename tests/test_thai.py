@@ -64,3 +64,21 @@ def test_visible_text_drops_only_what_nobody_sees():
     assert visible_text("ลำ\u200bพูน\u200f") == "ลำพูน"
     assert visible_text(INVISIBLE_CHARACTERS) == ""
     assert visible_text("ก ข\tค\n๑") == "ก ข\tค\n๑"
+
+
+def test_the_sql_visible_text_macro_drops_the_same_characters():
+    """sources/thai.py and the dbt macro keep one list each; DuckDB checks they agree."""
+    import re
+    from pathlib import Path
+
+    import duckdb
+
+    from sources.thai import INVISIBLE_CHARACTERS
+
+    macros = (Path(__file__).resolve().parents[1] / "dbt_project" / "macros" / "thai.sql").read_text(encoding="utf-8")
+    [pattern] = re.findall(r"macro visible_text\(text\).*?regexp_replace\(\{\{ text \}\}, '([^']+)'", macros, re.DOTALL)
+    nearby = "".join(chr(c) for c in range(0x00A0, 0x2100) if chr(c) not in INVISIBLE_CHARACTERS)
+    with duckdb.connect() as con:
+        [(dropped, kept)] = con.execute("SELECT regexp_replace(?, ?, '', 'g'), regexp_replace(?, ?, '', 'g')",
+                                        [INVISIBLE_CHARACTERS, pattern, nearby, pattern]).fetchall()
+    assert (dropped, kept) == ("", nearby)
