@@ -31,7 +31,8 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         layout = self.layout
         layout.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(layout.warehouse_db), read_only=read_only)
+        # DuckDB draws a progress bar on stdout for long statements: noise in a run's logs
+        con = duckdb.connect(str(layout.warehouse_db), read_only=read_only, config={"enable_progress_bar": False})
         try:
             yield con
         finally:

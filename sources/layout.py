@@ -33,5 +33,10 @@ class WarehouseLayout:
         return self.warehouse_dir / "archive"
 
     @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's artifacts for this warehouse: partial parse, run results, its log."""
+        return self.warehouse_dir / "dbt"
+
+    @property
     def reports_dir(self) -> Path:
         return self.warehouse_dir / "reports"

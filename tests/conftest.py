@@ -87,6 +87,14 @@ def examples_runs(tmp_path_factory, examples_dir):
     return analytics, after_first, snapshot(analytics)
 
 
+@pytest.fixture(scope="session")
+def two_nights(tmp_path_factory):
+    """tests/two_nights.py's scenario, for the rule tests and the rebuild (xdist group "two_nights")."""
+    from tests.two_nights import build_two_nights
+
+    return build_two_nights(tmp_path_factory.mktemp("two_nights"))
+
+
 @pytest.fixture
 def place(tmp_path):
     """A landing folder and a warehouse for the intake alone (no dbt), run at SEEN_AT."""

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import query
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("examples")]
 
 
 @pytest.fixture(scope="module")
@@ -235,3 +235,11 @@ def test_each_run_prints_its_summary(analytics):
     assert len(re.findall(r"run summary \| files still being written, left for the next run: 0", output)) == 2
     assert len(re.findall(r"run summary \| mart kpi_monthly: \d+ rows", output)) == 2
     assert re.search(r"run summary \| step warehouse_dbt_models: [\d.]+ s", output)
+
+
+def test_dbt_keeps_its_state_with_the_warehouse(analytics):
+    dbt_state = analytics.parent / "dbt"
+    assert (dbt_state / "partial_parse.msgpack").is_file() and (dbt_state / "run_results.json").is_file()
+    output = (analytics.parents[1] / "cli_output.txt").read_text(encoding="utf-8")
+    # a new warehouse parses the project once; the next night reuses that parse
+    assert output.count("Unable to do partial parsing") <= 1

@@ -80,3 +80,23 @@ def test_the_workspace_loads_the_code_location_as_dagster_dev_does(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "All code locations passed validation" in result.stderr + result.stdout
+
+
+def test_the_manifest_is_stale_only_when_the_project_changed(tmp_path):
+    import os
+    from types import SimpleNamespace
+
+    from orchestration.assets.dbt import manifest_is_stale
+
+    (tmp_path / "models").mkdir()
+    model = tmp_path / "models" / "kpi.sql"
+    model.write_text("select 1")
+    project = SimpleNamespace(project_dir=tmp_path, manifest_path=tmp_path / "target" / "manifest.json")
+    assert manifest_is_stale(project)  # never parsed
+    project.manifest_path.parent.mkdir()
+    project.manifest_path.write_text("{}")
+    os.utime(model, (1, 1))
+    assert not manifest_is_stale(project)  # whatever warehouse the environment names
+    model.write_text("select 2")
+    os.utime(project.manifest_path, (1, 1))
+    assert manifest_is_stale(project)

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import query
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("examples")]
 # A load from a host: "//cdn..." or "http(s)://..." in src/href/url()/@import/fetch.
 EXTERNAL_LOAD = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//|url\(\s*["']?(https?:)?//|@import\s+["']?(https?:)?//""", re.I)
 

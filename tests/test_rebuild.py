@@ -1,4 +1,6 @@
-"""Rebuilding a warehouse from its archive alone gives the same published tables."""
+"""Rebuilding a warehouse from its archive alone gives the same published tables: the two
+nights of tests/two_nights.py (a report re-sent under its name, a factory correction,
+versions) replayed sighting by sighting."""
 
 import os
 import subprocess
@@ -8,11 +10,11 @@ import pytest
 from sources.rebuild import manifest_sightings
 from tests.conftest import REPO, snapshot
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("two_nights")]
 
 
-def test_rebuild_from_the_archive_gives_identical_tables(examples_runs, tmp_path):
-    original = examples_runs[0].parent
+def test_rebuild_from_the_archive_gives_identical_tables(two_nights, tmp_path):
+    original = two_nights.analytics.parent
     target = tmp_path / "rebuilt"
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
     env.pop("WAREHOUSE_PII_KEY", None)

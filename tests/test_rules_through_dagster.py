@@ -1,98 +1,32 @@
-"""Each rule alone, versions, corrections and warnings, through two real Dagster runs and dbt builds."""
+"""Each rule alone, versions, corrections and warnings, through two real Dagster runs and dbt builds
+(tests/two_nights.py); the second night is watched by eight analysts reading analytics.duckdb."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
-import json
-
 import pytest
 
-from tests.conftest import materialize_nightly_load, query
+from tests.conftest import query
 
-pytestmark = pytest.mark.e2e
-
-HEADER = "จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบการ (ราย),สถานประกอบการ (แห่ง),มูลค่าทางเศรษฐกิจ (ล้านบาท),งบประมาณเบิกจ่าย (ล้านบาท)\n"
-ONE_ROW_PER_RULE = HEADER + "\n".join(
-    [
-        "ลำพูน,OTOP,ok,5,,1.5,0.1",  # 2 accepted
-        ",OTOP,no province,1,,,",  # 3 RR01 province
-        "ลำพูน,,no programme,1,,,",  # 4 RR01 program_code
-        "ลำพูน,CE,text,สิบ,,,",  # 5 RR02
-        "ลำพูน,CE,fraction,2.5,,,",  # 6 RR02
-        "ลำพูน,CE,negative,,-1,,",  # 7 RR03
-        "Atlantis,CE,unknown province,1,,,",  # 8 RR04
-        "Chiang Mai,CE,outside the area,1,,,",  # 9 RR05
-        "lamphun ,zzz,unknown programme,1,,,",  # 10 RR06
-        "๕๑,otop, OK ,9,,,",  # 11 RR07: the key of line 2 after normalisation
-        "ลำพูน,CE,à¸šà¸£,1,,,",  # 12 RR10
-        'ลำพูน,HERO,money,1,,"1,234.5",-',  # 13 accepted
-        "รวม,,,7,,1236,0.1",  # 14 total: entrepreneurs 7 against 6 accepted
-    ]
-) + "\n"
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("two_nights")]
 
 
-def submission(submission_id: str, period: str, submitted_at: str, **changes) -> dict:
-    record = {
-        "submission_id": submission_id, "submitted_at": submitted_at, "period": period,
-        "factory_id": "10510000125401", "owner_id": "0105536112014", "factory_name": "บริษัท ลำไยทอง จำกัด",
-        "tsic_code": "10309", "province_code": "51", "location": {"type": "outside"},
-        "workers": {"thai_male": 10, "thai_female": 10, "foreign_male": 0, "foreign_female": 0},
-        "production_value_baht": "1,000,000", "electricity_kwh": 20000,
-    }
-    record.update(changes)
-    return record
+@pytest.fixture
+def warehouse(two_nights) -> Path:
+    return two_nights.analytics
 
 
-def jsonl(*records: dict) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-
-
-# IS12: three ordinary months, then a month of 30 times the electricity per worker.
-FACTORY_MONTHS = jsonl(
-    submission("M-10", "2565-10", "2022-11-05T09:00:00+07:00"),
-    submission("M-11", "2565-11", "2022-12-05T09:00:00+07:00"),
-    submission("M-12", "2565-12", "2023-01-05T09:00:00+07:00"),
-    submission("M-01", "2566-01", "2023-02-05T09:00:00+07:00", electricity_kwh="๖๐๐,๐๐๐"),
-)
-# A correction of January, arriving in the next run with more workers.
-CORRECTION = jsonl(
-    submission("M-01-fix", "2566-01", "2023-02-20T09:00:00+07:00",
-               workers={"thai_male": 15, "thai_female": 10, "foreign_male": 0, "foreign_female": 0}),
-    submission("M-10", "2565-10", "2022-11-05T09:00:00+07:00", factory_name="changed"),  # IS09
-)
-
-
-def month_report(entrepreneurs: int) -> str:
-    return HEADER + f"Chiang Mai,OTOP,training,{entrepreneurs},,,\n"
-
-
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("rules")
-    reports = root / "landing" / "regional_reports"
-    reports.mkdir(parents=True)
-    (reports / "PIO51_result_2566-01.csv").write_text(ONE_ROW_PER_RULE, encoding="utf-8")
-    # RR08: IPC01's OTOP entrepreneurs per month; February is far above the usual month.
-    for month, value in [("2565-10", 10), ("2565-11", 12), ("2565-12", 8), ("2566-01", 11), ("2566-02", 200)]:
-        (reports / f"IPC01_result_{month}.csv").write_text(month_report(value), encoding="utf-8")
-    # Versions: v2 supersedes v1; a rejected v3 supersedes nothing.
-    (reports / "PIO51_result_2565-12.csv").write_text(HEADER + "ลำพูน,CE,a,1,,,\n", encoding="utf-8")
-    (reports / "PIO51_result_2565-12_v2.csv").write_text(HEADER + "ลำพูน,CE,a,2,,,\n", encoding="cp874")
-    (reports / "PIO51_result_2565-12_v3.csv").write_text("จังหวัด,กิจกรรม,ผู้ประกอบการ\nลำพูน,a,3\n", encoding="utf-8")
-    # Re-sent under the same name with new content: the content seen last is current.
-    (reports / "PIO51_result_2565-11.csv").write_text(HEADER + "ลำพูน,CE,a,30,,,\n", encoding="utf-8")
-    factories = root / "landing" / "isingleform"
-    factories.mkdir()
-    (factories / "months.jsonl").write_text(FACTORY_MONTHS, encoding="utf-8")
-    result = materialize_nightly_load(root / "landing", root / "warehouse", with_gx_checks=False)
-    assert result.success
-    (reports / "PIO51_result_2565-11.csv").write_text(HEADER + "ลำพูน,CE,a,31,,,\n", encoding="utf-8")
-    (factories / "correction.jsonl").write_text(CORRECTION, encoding="utf-8")
-    result = materialize_nightly_load(root / "landing", root / "warehouse", with_gx_checks=False)
-    assert result.success
-    return root / "warehouse" / "analytics.duckdb"
+def test_eight_readers_during_a_run_see_one_whole_copy_and_never_fail(two_nights):
+    readers = two_nights.readers
+    assert len(readers) == 8 and all("missing" not in r for r in readers), readers
+    assert all(r["error_count"] == 0 for r in readers), [r["errors"] for r in readers]
+    assert all(r["queries"] > 5 for r in readers)  # each kept reading through the run
+    # the old copy, then the new one (two more files: the re-sent report and the correction)
+    before, after = two_nights.files_after_first, query(two_nights.analytics, "SELECT count(*) FROM quality.files")[0][0]
+    assert after == before + 2
+    assert set().union(*(r["files_seen"] for r in readers)) == {before, after}
 
 
 def findings(db: Path, path: str) -> list[tuple]:

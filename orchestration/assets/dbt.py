@@ -1,5 +1,6 @@
 """The dbt project as assets: staging, rules, marts and quality tables, built by one `dbt build`."""
 
+import fcntl
 import os
 import sys
 from collections.abc import Mapping
@@ -18,15 +19,12 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
-def manifest_is_stale(project: DbtProject, warehouse_db: Path) -> bool:
-    """True when a model, macro, seed or setting changed after the manifest was
-    written, or when it was written for another warehouse file.
+def manifest_is_stale(project: DbtProject) -> bool:
+    """True when a model, macro, seed or setting changed after the manifest was written.
 
-    The warehouse path is part of dbt's profile, and dbt parses the whole
-    project again (10+ s) when the profile differs from the one the saved
-    parse was made with."""
-    marker = project.manifest_path.with_name("prepared_for.txt")
-    if not project.manifest_path.exists() or not marker.exists() or marker.read_text() != str(warehouse_db):
+    The manifest describes the project only; each warehouse keeps its own dbt
+    state (partial parse, run results) in `WarehouseLayout.dbt_target_dir`."""
+    if not project.manifest_path.exists():
         return True
     built = project.manifest_path.stat().st_mtime
     sources = [*Path(project.project_dir).glob("*.yml")]
@@ -35,21 +33,30 @@ def manifest_is_stale(project: DbtProject, warehouse_db: Path) -> bool:
     return any(p.stat().st_mtime > built for p in sources)
 
 
+def prepare_manifest(project: DbtProject) -> None:
+    """Parse the project when its manifest is stale. A lock serialises processes
+    that import the definitions at once (a run and the sensor's code server)."""
+    if not manifest_is_stale(project):
+        return
+    project.target_path.mkdir(parents=True, exist_ok=True)
+    with open(project.target_path / "parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if manifest_is_stale(project):  # another process may have parsed while we waited
+            # Parsing reads only the project, never the warehouse file. (DbtProject's own
+            # preparer looks for dbt on PATH, which an un-activated venv does not have.)
+            # The offline resource: plain DbtCliResource would ask PyPI for dbt's version.
+            WarehouseDbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
+                ["parse", "--quiet"], target_path=project.target_path
+            ).wait()
+
+
 def point_dbt_at(warehouse_db: Path) -> None:
     """dbt runs as a child process and finds the warehouse through this variable (profiles.yml)."""
     os.environ["DIPROM_WAREHOUSE_DB"] = str(warehouse_db)
 
 
-_warehouse_db = WarehouseLayout.from_env().warehouse_db
-point_dbt_at(_warehouse_db)
-if manifest_is_stale(dbt_project, _warehouse_db):
-    # Parsing reads only the project, never the warehouse file. (DbtProject's own
-    # preparer looks for dbt on PATH, which an un-activated venv does not have.)
-    # The offline resource: plain DbtCliResource would ask PyPI for dbt's version.
-    WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
-        ["parse", "--quiet"], target_path=dbt_project.target_path
-    ).wait()
-    dbt_project.manifest_path.with_name("prepared_for.txt").write_text(str(_warehouse_db))
+point_dbt_at(WarehouseLayout.from_env().warehouse_db)
+prepare_manifest(dbt_project)
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -81,9 +88,12 @@ def dbt_build_args() -> list[str]:
 )
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource):
     # No other process may hold the warehouse file while dbt runs.
-    point_dbt_at(warehouse.layout.warehouse_db)
+    layout = warehouse.layout
+    point_dbt_at(layout.warehouse_db)
     tests_passed = 0
-    for event in dbt.cli(dbt_build_args(), context=context).stream():
+    # dbt's state lives with the warehouse it built: partial parsing then survives
+    # from one night to the next, and nothing piles up in the repository.
+    for event in dbt.cli(dbt_build_args(), context=context, target_path=layout.dbt_target_dir).stream():
         if isinstance(event, dg.AssetObservation):
             tests_passed += 1  # a passed dbt test; a failed one raises when the stream ends
             continue
