@@ -31,9 +31,10 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         layout = self.layout
         layout.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        # DuckDB draws a progress bar on stdout for long statements: noise in a run's logs
-        con = duckdb.connect(str(layout.warehouse_db), read_only=read_only, config={"enable_progress_bar": False})
+        con = duckdb.connect(str(layout.warehouse_db), read_only=read_only)
         try:
+            # DuckDB draws a progress bar on stdout for long statements: noise in a run's logs
+            con.execute("SET enable_progress_bar = false")
             yield con
         finally:
             con.close()

@@ -67,13 +67,13 @@ def _title(kind: str, submitter: str, period: str) -> list[list[object]]:
     return [[f"{what} {period}"], [f"หน่วยงาน {submitter}"], []]
 
 
-def _write_csv(path: Path, table: list[list[object]], encoding: str) -> None:
+def write_csv(path: Path, table: list[list[object]], encoding: str) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(table)
     path.write_bytes(buffer.getvalue().encode(encoding))
 
 
-def _write_xlsx(path: Path, table: list[list[object]], sheet: str) -> None:
+def write_xlsx(path: Path, table: list[list[object]], sheet: str) -> None:
     workbook = openpyxl.Workbook()
     worksheet = workbook.active
     worksheet.title = sheet
@@ -88,9 +88,9 @@ def write_report(folder: Path, name: str, table: list[list[object]], kind: str) 
     if path.exists():
         return
     if name.endswith(".xlsx"):
-        _write_xlsx(path, table, "แผน" if kind == "plan" else "ผลการดำเนินงาน")
+        write_xlsx(path, table, "แผน" if kind == "plan" else "ผลการดำเนินงาน")
     else:
-        _write_csv(path, table, "cp874" if name.startswith("PIO") else "utf-8-sig")
+        write_csv(path, table, "cp874" if name.startswith("PIO") else "utf-8-sig")
 
 
 def generate(landing_dir: Path, seed: int = 2566) -> None:

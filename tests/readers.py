@@ -17,8 +17,8 @@ analytics, stop = Path(sys.argv[1]), Path(sys.argv[2])
 queries, errors, seen = 0, [], set()
 while not stop.exists():
     try:
-        # no progress bar: DuckDB draws one on stdout when a query takes >2 s
-        with duckdb.connect(str(analytics), read_only=True, config={"enable_progress_bar": False}) as con:
+        with duckdb.connect(str(analytics), read_only=True) as con:
+            con.execute("SET enable_progress_bar = false")  # else drawn on stdout when a query takes >2 s
             # one copy, whole: the national figures are the sums of the regional ones
             [(files, national, regional)] = con.execute(
                 "select (select count(*) from quality.files),"

@@ -1,0 +1,183 @@
+"""The national-scale benchmark: one command, one sitting.
+
+    python -m bench.run [--sizes 250000,500000,1000000] [--incremental 10000]
+                        [--incremental-files 30] [--submitters 89] [--workdir data/bench]
+
+For each size, ascending: (a) the full `nightly_load` through the documented
+CLI (`dagster job execute -m orchestration -j nightly_load`) into an empty
+warehouse, on that many factory submissions plus the regional year. On the
+largest size then (b) an incremental night: the next month's submissions of
+`--incremental` factories and `--incremental-files` new regional results; and
+(c) the floor (bench/floor.py) on the same factory exports. Prints and writes
+`<workdir>/results.md` and `results.json`: wall time, peak RSS of the process
+tree, time and rows per second of each step, (a)/(c), (b)/(a) and the growth.
+
+Corpora are generated once per size and seed (bench/national.py) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bench import national
+from bench.measure import Measured, run_measured
+
+REPO = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+STEP_LINE = re.compile(r"run summary \| step (\w+): ([\d.]+) s")
+ROWS_LINE = re.compile(r"run summary \| rows accepted: (\d+), quarantined: (\d+)")
+
+
+@dataclass
+class Night:
+    name: str
+    submissions: int
+    regional_files: int
+    seconds: float
+    peak_rss_mb: float
+    rows_read: int
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows_read / self.seconds if self.seconds else 0.0
+
+
+def night_from(name: str, submissions: int, regional_files: int, measured: Measured) -> Night:
+    if measured.returncode != 0:
+        raise SystemExit(f"{name}: the nightly load failed (exit {measured.returncode}); its log:\n{measured.output[-4000:]}")
+    steps = {step: float(seconds) for step, seconds in STEP_LINE.findall(measured.output)}
+    rows = sum(int(a) + int(q) for a, q in ROWS_LINE.findall(measured.output))
+    return Night(name, submissions, regional_files, measured.seconds, measured.peak_rss / 2**20, rows, steps)
+
+
+def corpus(workdir: Path, submissions: int, submitters: int, seed: int) -> Path:
+    """The landing folder of one size, generated once (a marker says it is complete)."""
+    folder = workdir / f"corpus-{submissions}-{submitters}-{seed}"
+    done = folder / ".complete"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        national.write_isingleform(folder, submissions, seed)
+        national.write_regional(folder, seed, submitters)
+        done.write_text("")
+    return folder
+
+
+def linked_landing(source: Path, target: Path) -> Path:
+    """A landing folder of hard links to the corpus: no copy of gigabytes, and the
+    corpus stays as generated whatever a night adds."""
+    shutil.rmtree(target, ignore_errors=True)
+    for path in source.rglob("*"):
+        if path.is_file() and path.name != ".complete":
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, destination)
+    return target
+
+
+def nightly_load(landing: Path, warehouse: Path, dagster_home: Path, log: Path) -> Measured:
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
+    env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(dagster_home)}
+    return run_measured([str(VENV_BIN / "dagster"), "job", "execute", "-m", "orchestration", "-j", "nightly_load"], env, log, cwd=REPO)
+
+
+def floor(landing: Path, out_db: Path, log: Path) -> Measured:
+    exports = str(landing / "isingleform" / "**" / "*.jsonl")
+    return run_measured([sys.executable, "-m", "bench.floor", exports, str(out_db)], dict(os.environ), log, cwd=REPO)
+
+
+def count_lines(folder: Path) -> int:
+    with_lines = 0
+    for path in folder.rglob("*.jsonl"):
+        with path.open("rb") as handle:
+            with_lines += sum(1 for _ in handle)
+    return with_lines
+
+
+def regional_files(folder: Path) -> int:
+    return sum(1 for p in (folder / "regional_reports").rglob("*") if p.is_file())
+
+
+def benchmark(sizes: list[int], incremental: int, incremental_files: int, submitters: int, workdir: Path, seed: int = 2566) -> dict:
+    nights: list[Night] = []
+    largest = max(sizes)
+    for size in sorted(sizes):
+        source = corpus(workdir, size, submitters, seed)
+        print(f"[bench] (a) full nightly load, {size:,} submissions ...", flush=True)
+        landing = linked_landing(source, workdir / "landing")
+        warehouse = workdir / "warehouse"
+        shutil.rmtree(warehouse, ignore_errors=True)
+        measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"a-{size}.log")
+        nights.append(night_from(f"(a) full, {size:,}", count_lines(source), regional_files(source), measured))
+        print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
+        if size != largest:
+            continue
+        print(f"[bench] (b) incremental night: {incremental:,} submissions and {incremental_files} regional files ...", flush=True)
+        added, files = national.incremental(landing, size, seed, incremental, incremental_files)
+        measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"b-{size}.log")
+        nights.append(night_from(f"(b) incremental on {size:,}", added, files, measured))
+        print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
+        print("[bench] (c) the floor: one DuckDB script on the same exports ...", flush=True)
+        measured = floor(source, workdir / "floor.duckdb", workdir / f"c-{size}.log")
+        if measured.returncode != 0:
+            raise SystemExit(f"the floor failed:\n{measured.output[-4000:]}")
+        nights.append(Night(f"(c) floor, {size:,}", count_lines(source), 0, measured.seconds, measured.peak_rss / 2**20, count_lines(source)))
+        print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
+    return {"nights": [asdict(n) | {"rows_per_second": round(n.rows_per_second)} for n in nights], "ratios": ratios(nights)}
+
+
+def ratios(nights: list[Night]) -> dict[str, float]:
+    full = [n for n in nights if n.name.startswith("(a)")]
+    by_kind = {n.name[:3]: n for n in nights}
+    out = {}
+    if "(c)" in by_kind and full:
+        out["(a)/(c)"] = round(full[-1].seconds / by_kind["(c)"].seconds, 1)
+    if "(b)" in by_kind and full:
+        out["(b)/(a)"] = round(by_kind["(b)"].seconds / full[-1].seconds, 3)
+    for smaller in full[:-1]:
+        out[f"growth {smaller.submissions:,} -> {full[-1].submissions:,}"] = round(
+            (full[-1].seconds / smaller.seconds) / (full[-1].submissions / smaller.submissions), 2
+        )
+    return out
+
+
+def table(results: dict) -> str:
+    steps = sorted({s for n in results["nights"] for s in n["steps"]})
+    head = ["night", "factory lines", "regional files", "wall s", "peak RSS MB", "rows/s", *(f"{s} s" for s in steps)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for n in results["nights"]:
+        cells = [n["name"], f"{n['submissions']:,}", str(n["regional_files"]), f"{n['seconds']:.1f}", f"{n['peak_rss_mb']:,.0f}",
+                 f"{n['rows_per_second']:,}", *(f"{n['steps'].get(s, 0):.1f}" if s in n["steps"] else "" for s in steps)]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.extend(f"- {name}: {value}" for name, value in results["ratios"].items())
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="250000,500000,1000000", help="factory submissions of each full night, comma-separated")
+    parser.add_argument("--incremental", type=int, default=10_000, help="new submissions in the incremental night")
+    parser.add_argument("--incremental-files", type=int, default=30, help="new regional files in the incremental night")
+    parser.add_argument("--submitters", type=int, default=len(national.submitters()), help="regional submitters (13 files each)")
+    parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    results = benchmark(sizes, args.incremental, args.incremental_files, args.submitters, args.workdir)
+    text = table(results)
+    (args.workdir / "results.md").write_text(text, encoding="utf-8")
+    (args.workdir / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
