@@ -120,11 +120,8 @@ def benchmark(sizes: list[int], incremental: int, incremental_files: int, submit
         print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
         if size != largest:
             continue
-        print(f"[bench] (b) incremental night: {incremental:,} submissions and {incremental_files} regional files ...", flush=True)
-        added, files = national.incremental(landing, size, seed, incremental, incremental_files)
-        measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"b-{size}.log")
-        nights.append(night_from(f"(b) incremental on {size:,}", added, files, measured))
-        print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
+        if incremental or incremental_files:
+            nights.append(incremental_night(landing, warehouse, workdir, size, incremental, incremental_files, seed))
         print("[bench] (c) the floor: one DuckDB script on the same exports ...", flush=True)
         measured = floor(source, workdir / "floor.duckdb", workdir / f"c-{size}.log")
         if measured.returncode != 0:
@@ -132,6 +129,15 @@ def benchmark(sizes: list[int], incremental: int, incremental_files: int, submit
         nights.append(Night(f"(c) floor, {size:,}", count_lines(source), 0, measured.seconds, measured.peak_rss / 2**20, count_lines(source)))
         print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
     return {"nights": [asdict(n) | {"rows_per_second": round(n.rows_per_second)} for n in nights], "ratios": ratios(nights)}
+
+
+def incremental_night(landing: Path, warehouse: Path, workdir: Path, size: int, submissions: int, files: int, seed: int) -> Night:
+    print(f"[bench] (b) incremental night: {submissions:,} submissions and {files} regional files ...", flush=True)
+    added, written = national.incremental(landing, size, seed, submissions, files)
+    measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"b-{size}.log")
+    night = night_from(f"(b) incremental on {size:,}", added, written, measured)
+    print(f"[bench]     {night.seconds:.1f} s, peak RSS {night.peak_rss_mb:,.0f} MB", flush=True)
+    return night
 
 
 def ratios(nights: list[Night]) -> dict[str, float]:
@@ -165,7 +171,7 @@ def table(results: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="250000,500000,1000000", help="factory submissions of each full night, comma-separated")
-    parser.add_argument("--incremental", type=int, default=10_000, help="new submissions in the incremental night")
+    parser.add_argument("--incremental", type=int, default=10_000, help="new submissions in the incremental night (0 and 0 files: no such night)")
     parser.add_argument("--incremental-files", type=int, default=30, help="new regional files in the incremental night")
     parser.add_argument("--submitters", type=int, default=len(national.submitters()), help="regional submitters (13 files each)")
     parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench")

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 export DAGSTER_HOME=${DAGSTER_HOME:-$PWD/.dagster}
-# Two workers: an end-to-end run keeps about one core busy. Tests that share a
-# scenario (the examples' CLI runs, the two nights, the hostile night) carry an
-# xdist_group mark, so that each scenario is built once, on one worker.
-exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"
+# Two workers: an end-to-end run keeps about one core busy. The modules that
+# share a scenario (the examples' CLI runs, the two nights) go to one worker
+# together, so that each scenario is built once (tests/conftest.py, SCENARIOS).
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"

@@ -19,6 +19,42 @@ EXAMPLES_DIR = CONTRACT_DIR / "examples"
 DAGSTER = str(Path(sys.executable).parent / "dagster")
 
 
+# Test modules that share a session-scoped scenario, by scenario. With pytest-xdist
+# each worker builds the session fixtures it needs, so modules sharing one must go
+# to the same worker. (xdist's own `--dist loadgroup` marks do not group under
+# pytest 9: the node ids it rewrites are not the ones reported.)
+SCENARIOS = {
+    "examples": ["test_examples_cli.py", "test_quality_gate.py", "test_crash_recovery.py", "test_dashboard.py", "test_example_queries.py"],
+    "two_nights": ["test_rules_through_dagster.py", "test_rebuild.py"],
+}
+SCENARIO_OF_MODULE = {f"tests/{module}": scenario for scenario, modules in SCENARIOS.items() for module in modules}
+# The longest units first, so that no scenario starts last on a worker left alone.
+LONGEST_FIRST = ["examples", "two_nights", "tests/test_hostile_run.py", "tests/test_benchmark_smoke.py"]
+
+
+def _unit(nodeid: str) -> str:
+    module = nodeid.split("::", 1)[0]
+    return SCENARIO_OF_MODULE.get(module, module)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {unit: i for i, unit in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_unit(item.nodeid), len(rank)))  # stable: file order within a unit
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Whole scenarios, and each other module whole, as the units xdist hands out,
+    in the order collected (above), not by their number of tests."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ScenarioScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _unit(nodeid)
+
+    config.option.loadscopereorder = False
+    return ScenarioScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     if not EXAMPLES_DIR.is_dir():
@@ -64,6 +100,35 @@ def run_nightly_load_cli(landing: Path, warehouse: Path, dagster_home: Path, ext
         [DAGSTER, "job", "execute", "-m", "orchestration", "-j", "nightly_load"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
     )
+
+
+def render_in_chromium(page: Path, profile: Path, height: int = 1600, fragment: str = "") -> tuple[Path, str]:
+    """A headless Debian Chromium's screenshot of `page` (PNG beside the profile) and its DOM,
+    after its scripts ran (up to 15 s of page time)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("Chromium is not installed (.ci/run installs Debian's chromium)")
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={profile}", f"--window-size=1280,{height}", "--virtual-time-budget=15000",
+    ]  # fmt: skip
+    url = page.as_uri() + fragment
+    shot = profile.with_name(profile.name + ".png")
+    subprocess.run([chromium, *flags, f"--screenshot={shot}", url], check=True, capture_output=True, timeout=120)
+    dom = subprocess.run([chromium, *flags, "--dump-dom", url], check=True, capture_output=True, text=True, timeout=120).stdout
+    return shot, dom
+
+
+def assert_not_blank(shot: Path) -> None:
+    from PIL import Image
+
+    image = Image.open(shot).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20)
+    non_white = sum(count for count, rgb in colours if rgb != (255, 255, 255))
+    assert len(colours) > 50 and non_white > 0.02 * image.width * image.height, "the screenshot is blank"
+    fonts = subprocess.run(["fc-list", ":lang=th"], capture_output=True, text=True).stdout
+    assert fonts.strip(), "no font with Thai glyphs: the page would show empty boxes"
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:

@@ -19,7 +19,7 @@ import pytest
 from sources.crashpoints import INTAKE_BEFORE_COMMIT, PUBLISH_BEFORE_SWAP
 from tests.conftest import REPO, materialize_nightly_load
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("examples")]
+pytestmark = pytest.mark.e2e
 
 DRIVER = """
 import sys

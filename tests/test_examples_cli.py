@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import query
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("examples")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")

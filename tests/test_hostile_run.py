@@ -20,7 +20,7 @@ from conftest import REPO, query, run_nightly_load_cli
 from openpyxl import load_workbook
 from test_limits import zip_of_zeros
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("hostile")]
+pytestmark = pytest.mark.e2e
 
 INJECTION_HEADER = 'x"; DROP TABLE marts.kpi_monthly; --'
 INJECTION_VALUE = "'); DROP TABLE quality.findings; --"

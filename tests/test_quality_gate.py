@@ -5,16 +5,15 @@ import json
 import re
 from html import escape
 import shutil
-import subprocess
 import sys
 
 import dagster as dg
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import query
+from tests.conftest import assert_not_blank, query, render_in_chromium
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("examples")]
+pytestmark = pytest.mark.e2e
 # A load from a host: "//cdn..." or "http(s)://..." in src/href/url()/@import/fetch.
 EXTERNAL_LOAD = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//|url\(\s*["']?(https?:)?//|@import\s+["']?(https?:)?//""", re.I)
 
@@ -38,12 +37,17 @@ def test_no_suite_fails_critically_on_a_load_of_the_examples(warehouse):
 def test_report_and_data_docs_load_nothing_from_outside(warehouse):
     reports = warehouse / "reports"
     pages = [p for p in reports.rglob("*") if p.suffix in {".html", ".css"}]
-    assert (reports / "gx" / "index.html") in pages and (reports / "quality" / "index.html") in pages
+    for page in ("gx", "quality", "kpi", "dbt-docs"):
+        assert reports / page / "index.html" in pages, page
     for page in pages:
         text = page.read_text(encoding="utf-8", errors="replace")
         text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)  # licence comments name their home pages
+        if page.parent.name == "dbt-docs":
+            # dbt's bundled AngularJS sets an anchor's href in script to learn IPv6 support; nothing loads
+            assert 'i.src=""' in text and "cloudfront" not in text and '"send_anonymous_usage_stats": false' in text
+            text = text.replace('ao.href="http://[::1]"', "")
         assert not EXTERNAL_LOAD.search(text), (page, EXTERNAL_LOAD.search(text)[0])
-        if page.suffix == ".html":
+        if page.suffix == ".html" and page.parent.name != "dbt-docs":  # dbt's script names its home pages in messages
             assert not re.search(r"https?://", text), (page, re.search(r"https?://\S{0,60}", text)[0])
 
 
@@ -84,28 +88,9 @@ def test_feedback_workbooks_hold_each_submitters_findings(warehouse, examples_ru
 
 
 def test_report_renders_in_chromium_with_thai_text(warehouse, tmp_path):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.fail("Chromium is not installed (.ci/run installs Debian's chromium)")
-    page = (warehouse / "reports" / "quality" / "index.html").as_uri()
-    flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600",
-    ]  # fmt: skip
-    shot = tmp_path / "report.png"
-    subprocess.run([chromium, *flags, f"--screenshot={shot}", page], check=True, capture_output=True, timeout=120)
-    dom = subprocess.run([chromium, *flags, "--dump-dom", page], check=True, capture_output=True, text=True, timeout=120).stdout
+    shot, dom = render_in_chromium(warehouse / "reports" / "quality" / "index.html", tmp_path / "profile")
     assert "รายงานคุณภาพข้อมูลที่ส่ง" in dom and "PIO51" in dom
-
-    from PIL import Image
-
-    image = Image.open(shot).convert("RGB")
-    colours = image.getcolors(maxcolors=1 << 20)
-    non_white = sum(count for count, rgb in colours if rgb != (255, 255, 255))
-    assert len(colours) > 50 and non_white > 0.02 * image.width * image.height, "the screenshot is blank"
-    fonts = subprocess.run(["fc-list", ":lang=th"], capture_output=True, text=True).stdout
-    assert fonts.strip(), "no font with Thai glyphs: the report would show empty boxes"
+    assert_not_blank(shot)
 
 
 def _publish_behind_the_checks(warehouse_dir):

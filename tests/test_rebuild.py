@@ -10,7 +10,7 @@ import pytest
 from sources.rebuild import manifest_sightings
 from tests.conftest import REPO, snapshot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("two_nights")]
+pytestmark = pytest.mark.e2e
 
 
 def test_rebuild_from_the_archive_gives_identical_tables(two_nights, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import query
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("two_nights")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
@@ -131,3 +131,8 @@ def test_same_id_with_other_content_breaks_is09_and_the_first_copy_stands(wareho
     rows = query(warehouse, "SELECT path, row_number, value FROM quality.findings WHERE rule_id = 'IS09'")
     assert rows == [("isingleform/correction.jsonl", 2, "M-10")]
     assert query(warehouse, "SELECT factory_name FROM marts.factory_month WHERE period = '2565-10'") == [("บริษัท ลำไยทอง จำกัด",)]
+
+
+def test_production_lines_are_checked(warehouse):
+    rows = query(warehouse, "SELECT row_number, rule_id, column_name FROM quality.findings WHERE path = 'isingleform/production.jsonl' ORDER BY ALL")
+    assert rows == [(1, "IS07", "production"), (2, "IS02", "production"), (3, "IS10", "production.product")]

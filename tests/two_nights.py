@@ -55,6 +55,12 @@ FACTORY_MONTHS = jsonl(
     submission("M-12", "2565-12", "2023-01-05T09:00:00+07:00"),
     submission("M-01", "2566-01", "2023-02-05T09:00:00+07:00", electricity_kwh="๖๐๐,๐๐๐"),
 )
+# Production lines: a negative quantity (IS07), lines that are not a list (IS02), damaged product text (IS10).
+PRODUCTION = jsonl(
+    submission("P-1", "2565-11", "2022-12-06T09:00:00+07:00", production=[{"product": "ลำไยอบแห้ง", "quantity": -5, "unit": "กก.", "value_baht": 100}]),
+    submission("P-2", "2565-11", "2022-12-06T09:00:00+07:00", production={"product": "ลำไยอบแห้ง"}),
+    submission("P-3", "2565-11", "2022-12-06T09:00:00+07:00", production=[{"product": "à¸¥à¸³à¹„à¸¢", "quantity": 5, "unit": "กก.", "value_baht": 100}]),
+)
 # A correction of January, arriving in the next run with more workers.
 CORRECTION = jsonl(
     submission("M-01-fix", "2566-01", "2023-02-20T09:00:00+07:00",
@@ -90,6 +96,7 @@ def build_two_nights(root: Path) -> TwoNights:
     factories = root / "landing" / "isingleform"
     factories.mkdir()
     (factories / "months.jsonl").write_text(FACTORY_MONTHS, encoding="utf-8")
+    (factories / "production.jsonl").write_text(PRODUCTION, encoding="utf-8")
     result = materialize_nightly_load(root / "landing", root / "warehouse", with_gx_checks=False)
     assert result.success
     analytics = root / "warehouse" / "analytics.duckdb"

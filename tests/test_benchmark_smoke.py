@@ -1,0 +1,82 @@
+"""The benchmark's own command on 10,000 submissions, the full night and the
+floor (CI runs it for correctness; timings are not asserted), and what it
+generates: the national corpus and the incremental night's arrivals."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.measure import tree_rss
+from bench.national import ERROR_RULES, MONTHS, NEXT_MONTH, incremental, write_isingleform
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_benchmark_command_measures_every_night(tmp_path):
+    done = subprocess.run(
+        # the incremental night is one more CLI run of the same code: left to the full benchmark
+        [sys.executable, "-m", "bench.run", "--sizes", "10000", "--incremental", "0", "--incremental-files", "0",
+         "--submitters", "3", "--workdir", str(tmp_path)],
+        cwd=REPO, capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    names = [n["name"] for n in results["nights"]]
+    assert names == ["(a) full, 10,000", "(c) floor, 10,000"]
+    full, floor = results["nights"]
+    assert full["regional_files"] == 3 * 13 and floor["submissions"] == full["submissions"]
+    assert {"landing_intake", "warehouse_dbt_models", "gx_suites", "analytics_database"} <= full["steps"].keys()
+    assert all(n["seconds"] > 0 and n["peak_rss_mb"] > 50 for n in results["nights"])
+    assert full["rows_read"] >= full["submissions"]  # every factory line and regional row was read
+    assert set(results["ratios"]) == {"(a)/(c)"}
+    assert "| (a) full, 10,000 |" in (tmp_path / "results.md").read_text(encoding="utf-8")
+
+
+def test_the_national_corpus_breaks_every_error_rule_and_corrects_and_repeats(tmp_path):
+    lines = write_isingleform(tmp_path, 24_000, seed=7)
+    assert 24_000 < lines < 24_000 * 1.08
+    exports = sorted((tmp_path / "isingleform" / "FY2566").glob("*.jsonl"))
+    assert [p.stem for p in exports] == MONTHS
+    records = [json.loads(line) for p in exports for line in p.read_text(encoding="utf-8").splitlines()]
+    ids = [r["submission_id"] for r in records]
+    assert sum(i.endswith("-fix") for i in ids) > 0.01 * len(ids)  # corrections
+    assert len(ids) - len(set(ids)) > 0.008 * len(ids)  # duplicates and IS09 twins
+    assert sum(r["factory_name"] == "" for r in records) > 0  # IS01
+    assert sum(r["tsic_code"] == "04100" for r in records) > 0  # IS06
+    assert len(ERROR_RULES) == 11
+
+
+def test_the_incremental_night_brings_next_month_from_known_factories(tmp_path):
+    write_isingleform(tmp_path, 24_000, seed=7)
+    exports = (tmp_path / "isingleform" / "FY2566").glob("*.jsonl")
+    known = {json.loads(line)["factory_id"] for path in exports for line in path.open(encoding="utf-8")}
+    added, files = incremental(tmp_path, 24_000, seed=7, submissions_total=500, regional_files=4)
+    assert (added, files) == (500, 4)
+    new = [json.loads(line) for line in (tmp_path / "isingleform" / "FY2567" / f"{NEXT_MONTH}.jsonl").open(encoding="utf-8")]
+    assert len(new) == 500 and {r["period"] for r in new} == {NEXT_MONTH} and {r["factory_id"] for r in new} <= known
+    reports = sorted(p.name for p in (tmp_path / "regional_reports" / "FY2567").iterdir())
+    assert len(reports) == 4 and all(f"_result_{NEXT_MONTH}." in name for name in reports)
+
+
+def test_memory_is_measured_over_the_whole_process_tree():
+    child = subprocess.Popen([sys.executable, "-c", "x = bytearray(200 * 2**20); x[::4096] = b'1' * len(x[::4096]); input()"],
+                             stdin=subprocess.PIPE)  # fmt: skip
+    try:
+        children, deadline = 0, time.monotonic() + 4
+        while time.monotonic() < deadline:
+            children = max(children, tree_rss(os.getpid()) - _own_rss())
+            time.sleep(0.2)
+    finally:
+        child.kill()
+        child.wait()
+    assert children > 190 * 2**20  # the child's 200 MB, counted with this process
+
+
+def _own_rss() -> int:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
