@@ -38,8 +38,9 @@ def prepare_manifest(project: DbtProject) -> None:
     that import the definitions at once (a run and the sensor's code server)."""
     if not manifest_is_stale(project):
         return
-    project.target_path.mkdir(parents=True, exist_ok=True)
-    with open(project.target_path / "parse.lock", "w") as lock:
+    target = project.manifest_path.parent  # (project.target_path is relative to the project)
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / "parse.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if manifest_is_stale(project):  # another process may have parsed while we waited
             # Parsing reads only the project, never the warehouse file. (DbtProject's own
