@@ -5,7 +5,7 @@ import dagster as dg
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_models
 from orchestration.assets.intake import landing_intake
 from orchestration.assets.publish import analytics_database
-from orchestration.assets.reports import quality_reports
+from orchestration.assets.reports import dbt_docs, kpi_dashboard, quality_reports
 from orchestration.assets.summary import run_summary
 from orchestration.automation import new_landing_files, nightly_schedule
 from orchestration.checks import gx_suites, results_on_time
@@ -13,7 +13,7 @@ from orchestration.jobs import nightly_load
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 
 defs = dg.Definitions(
-    assets=[landing_intake, warehouse_dbt_models, analytics_database, quality_reports, run_summary],
+    assets=[landing_intake, warehouse_dbt_models, analytics_database, quality_reports, kpi_dashboard, dbt_docs, run_summary],
     asset_checks=[gx_suites, results_on_time],
     jobs=[nightly_load],
     schedules=[nightly_schedule],

@@ -24,7 +24,7 @@ def test_the_job_runs_every_check_and_the_reports():
     checks = {(key.asset_key.to_user_string(), key.name) for key in job.asset_layer.asset_graph.asset_check_keys}
     assert ("marts/kpi_monthly", "gx_suite") in checks and ("quality/submission_deadlines", "results_on_time") in checks
     keys = {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
-    assert {"quality_reports", "run_summary"} <= keys
+    assert {"quality_reports", "kpi_dashboard", "dbt_docs", "run_summary"} <= keys
 
 
 def test_the_schedule_and_the_sensor_start_the_nightly_load():

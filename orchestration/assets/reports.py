@@ -1,11 +1,14 @@
-"""The reports for officials: the quality report and the feedback workbooks."""
+"""The reports: for officials the quality report and the feedback workbooks; for everyone the KPI dashboard."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from orchestration.assets.publish import analytics_database
 from orchestration.resources import WarehouseResource
+from sources.dashboard import write_dashboard
+from sources.dbt_docs import write_dbt_docs
 from sources.feedback.data import load_quality_data
 from sources.feedback.report import write_quality_report
 from sources.feedback.workbooks import write_feedback_workbooks
@@ -32,3 +35,31 @@ def quality_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             "findings": len(data.findings),
         }
     )
+
+
+@dg.asset(
+    key="kpi_dashboard",
+    group_name="reports",
+    deps=[analytics_database],
+    description="$WAREHOUSE_DIR/reports/kpi/index.html: achievement by region and programme, budget against economic value, "
+    "the monthly trend and factories by province, from the published analytics.duckdb (offline, one file).",
+)
+def kpi_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    layout = warehouse.layout
+    page = write_dashboard(layout.analytics_db, layout.reports_dir / "kpi", datetime.now(ZoneInfo("Asia/Bangkok")))
+    context.log.info(f"KPI dashboard {page}")
+    return dg.MaterializeResult(metadata={"dashboard": dg.MetadataValue.path(str(page))})
+
+
+@dg.asset(
+    key="dbt_docs",
+    group_name="reports",
+    deps=[analytics_database],
+    description="$WAREHOUSE_DIR/reports/dbt-docs/index.html: dbt's documentation of every table and column "
+    "(Thai and English), one file that opens offline, from this night's manifest and the warehouse's catalog.",
+)
+def dbt_docs(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    layout = warehouse.layout
+    page = write_dbt_docs(layout.warehouse_db, layout.dbt_target_dir, layout.reports_dir / "dbt-docs")
+    context.log.info(f"dbt docs {page}")
+    return dg.MaterializeResult(metadata={"docs": dg.MetadataValue.path(str(page))})

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.assets.publish import analytics_database
-from orchestration.assets.reports import quality_reports
+from orchestration.assets.reports import dbt_docs, kpi_dashboard, quality_reports
 from orchestration.resources import WarehouseResource
 from sources.run_summary import summarize_run, summary_lines
 
@@ -11,7 +11,7 @@ from sources.run_summary import summarize_run, summary_lines
 @dg.asset(
     key="run_summary",
     group_name="publish",
-    deps=[analytics_database, quality_reports],
+    deps=[analytics_database, quality_reports, kpi_dashboard, dbt_docs],
     description="What this run did: files new, duplicate, rejected and superseded, rows accepted and quarantined, rows per mart, time per step.",
 )
 def run_summary(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
