@@ -49,19 +49,20 @@
     lower(regexp_replace(trim(coalesce({{ text }}, '')), '\s+', ' ', 'g'))
 {%- endmacro %}
 
-{#- A number from a JSON field: a JSON number as is, a string as a submitter's
-    number text (thousands separators, Thai digits). NULL when absent or unparseable. -#}
-{% macro json_number(doc, path) -%}
-    case json_type({{ doc }}, '{{ path }}')
-        when 'BIGINT' then try_cast(json_extract_string({{ doc }}, '{{ path }}') as decimal(38, 6))
-        when 'UBIGINT' then try_cast(json_extract_string({{ doc }}, '{{ path }}') as decimal(38, 6))
-        when 'DOUBLE' then try_cast(json_extract_string({{ doc }}, '{{ path }}') as decimal(38, 6))
-        when 'VARCHAR' then {{ parse_number("json_extract_string(" ~ doc ~ ", '" ~ path ~ "')") }}
+{#- A number from a JSON field, given the field's text and JSON type (both taken
+    from the document once, see stg_isf_submissions): a JSON number as is, a
+    string as a submitter's number text (thousands separators, Thai digits).
+    NULL when absent or unparseable. -#}
+{% macro json_number(text, json_type) -%}
+    case {{ json_type }}
+        when 'BIGINT' then try_cast({{ text }} as decimal(38, 6))
+        when 'UBIGINT' then try_cast({{ text }} as decimal(38, 6))
+        when 'DOUBLE' then try_cast({{ text }} as decimal(38, 6))
+        when 'VARCHAR' then {{ parse_number(text) }}
     end
 {%- endmacro %}
 
 {#- Whether a JSON field is absent or empty (missing, null, or blank text). -#}
-{% macro json_is_empty(doc, path) -%}
-    (coalesce(json_type({{ doc }}, '{{ path }}'), 'NULL') = 'NULL'
-     or (json_type({{ doc }}, '{{ path }}') = 'VARCHAR' and trim(json_extract_string({{ doc }}, '{{ path }}')) = ''))
+{% macro json_is_empty(text, json_type) -%}
+    (coalesce({{ json_type }}, 'NULL') = 'NULL' or ({{ json_type }} = 'VARCHAR' and trim({{ text }}) = ''))
 {%- endmacro %}

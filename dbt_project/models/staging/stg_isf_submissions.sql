@@ -2,6 +2,15 @@
 -- parsed (JSON numbers, or numeric strings with separators and Thai digits);
 -- each numeric field keeps its text and JSON type for the rules. May hold
 -- personal data (owner ids, contacts): internal only.
+--
+-- Each JSON function call parses the whole document again: the fields are
+-- taken with one call for their texts and one for their types (lists of
+-- paths), then read by position (docs/benchmarks.md: 5x faster at 1M rows).
+{%- set text_fields = [
+    'submission_id', 'submitted_at', 'period', 'factory_id', 'legacy_registration_no', 'owner_id',
+    'factory_name', 'factory_class', 'tsic_code', 'province_code', 'location.type', 'location.estate_code',
+    'contact.name', 'contact.phone', 'contact.email',
+] %}
 {%- set numeric_fields = [
     ('workers.thai_male', 'workers_thai_male', 'count'),
     ('workers.thai_female', 'workers_thai_female', 'count'),
@@ -13,6 +22,13 @@
     ('electricity_kwh', 'electricity_kwh', 'amount'),
     ('water_m3', 'water_m3', 'amount'),
 ] %}
+{%- set paths = text_fields + numeric_fields | map(attribute=0) | list + ['production'] %}
+{#- field_text['a.b']: the field's text in `texts`; field_type['a.b']: its JSON type in `types` -#}
+{%- set field_text, field_type = {}, {} %}
+{%- for path in paths %}
+{%- do field_text.update({path: 'texts[' ~ loop.index ~ ']'}) %}
+{%- do field_type.update({path: 'types[' ~ loop.index ~ ']'}) %}
+{%- endfor %}
 with received as (
     select
         records.file_seq,
@@ -35,6 +51,14 @@ objects as (
         case when is_valid_json then json_type(record_text) = 'OBJECT' else false end as is_object,
         case when is_valid_json and json_type(record_text) = 'OBJECT' then record_text::json end as doc
     from records
+),
+
+fields as (
+    select
+        *,
+        json_extract_string(doc, [{% for path in paths %}'$.{{ path }}'{{ ', ' if not loop.last }}{% endfor %}]) as texts,
+        json_type(doc, [{% for path in paths %}'$.{{ path }}'{{ ', ' if not loop.last }}{% endfor %}]) as types
+    from objects
 )
 
 select
@@ -45,33 +69,34 @@ select
     is_object,
     -- the content as received, to tell a re-sent duplicate from a conflicting copy
     md5(coalesce(doc::varchar, record_text)) as content_hash,
-    trim(json_extract_string(doc, '$.submission_id')) as submission_id,
-    trim(json_extract_string(doc, '$.submitted_at')) as submitted_at_text,
-    case when regexp_full_match(trim(json_extract_string(doc, '$.submitted_at')),
+    trim({{ field_text['submission_id'] }}) as submission_id,
+    trim({{ field_text['submitted_at'] }}) as submitted_at_text,
+    case when regexp_full_match(trim({{ field_text['submitted_at'] }}),
                                 '\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)')
-         then try_cast(trim(json_extract_string(doc, '$.submitted_at')) as timestamptz) end as submitted_at,
-    trim({{ arabic_digits("json_extract_string(doc, '$.period')") }}) as period,
-    trim({{ arabic_digits("json_extract_string(doc, '$.factory_id')") }}) as factory_id,
-    json_extract_string(doc, '$.legacy_registration_no') as legacy_registration_no,
-    trim({{ arabic_digits("json_extract_string(doc, '$.owner_id')") }}) as owner_id,
-    trim(json_extract_string(doc, '$.factory_name')) as factory_name,
-    trim(json_extract_string(doc, '$.factory_class')) as factory_class_text,
-    trim({{ arabic_digits("json_extract_string(doc, '$.tsic_code')") }}) as tsic_code,
-    trim({{ arabic_digits("json_extract_string(doc, '$.province_code')") }}) as province_code,
-    trim(json_extract_string(doc, '$.location.type')) as location_type,
-    trim(json_extract_string(doc, '$.location.estate_code')) as estate_code,
-    json_extract_string(doc, '$.contact.name') as contact_name,
-    json_extract_string(doc, '$.contact.phone') as contact_phone,
-    json_extract_string(doc, '$.contact.email') as contact_email,
-    coalesce(json_type(doc, '$.production'), 'NULL') as production_type,
-    array_to_string(json_extract_string(doc, '$.production[*].product'), ' | ') as production_products,
-    array_to_string(json_extract_string(doc, '$.production[*].unit'), ' | ') as production_units,
-    json_extract(doc, '$.production[*].quantity') as production_quantities,
-    json_extract(doc, '$.production[*].value_baht') as production_values,
+         then try_cast(trim({{ field_text['submitted_at'] }}) as timestamptz) end as submitted_at,
+    trim({{ arabic_digits(field_text['period']) }}) as period,
+    trim({{ arabic_digits(field_text['factory_id']) }}) as factory_id,
+    {{ field_text['legacy_registration_no'] }} as legacy_registration_no,
+    trim({{ arabic_digits(field_text['owner_id']) }}) as owner_id,
+    trim({{ field_text['factory_name'] }}) as factory_name,
+    trim({{ field_text['factory_class'] }}) as factory_class_text,
+    trim({{ arabic_digits(field_text['tsic_code']) }}) as tsic_code,
+    trim({{ arabic_digits(field_text['province_code']) }}) as province_code,
+    trim({{ field_text['location.type'] }}) as location_type,
+    trim({{ field_text['location.estate_code'] }}) as estate_code,
+    {{ field_text['contact.name'] }} as contact_name,
+    {{ field_text['contact.phone'] }} as contact_phone,
+    {{ field_text['contact.email'] }} as contact_email,
+    coalesce({{ field_type['production'] }}, 'NULL') as production_type,
+    -- parsed again only where there are production lines (most exports have none)
+    case when {{ field_type['production'] }} = 'ARRAY' then array_to_string(json_extract_string(doc, '$.production[*].product'), ' | ') end as production_products,
+    case when {{ field_type['production'] }} = 'ARRAY' then array_to_string(json_extract_string(doc, '$.production[*].unit'), ' | ') end as production_units,
+    case when {{ field_type['production'] }} = 'ARRAY' then json_extract(doc, '$.production[*].quantity') end as production_quantities,
+    case when {{ field_type['production'] }} = 'ARRAY' then json_extract(doc, '$.production[*].value_baht') end as production_values,
     {%- for path, column, kind in numeric_fields %}
-    json_extract_string(doc, '$.{{ path }}') as {{ column }}_text,
-    {{ json_is_empty('doc', '$.' ~ path) }} as {{ column }}_is_empty,
-    {{ json_number('doc', '$.' ~ path) }} as {{ column }},
+    {{ field_text[path] }} as {{ column }}_text,
+    {{ json_is_empty(field_text[path], field_type[path]) }} as {{ column }}_is_empty,
+    {{ json_number(field_text[path], field_type[path]) }} as {{ column }},
     {%- endfor %}
     doc is not null as has_doc
-from objects
+from fields
