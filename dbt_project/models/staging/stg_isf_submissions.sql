@@ -5,7 +5,7 @@
 --
 -- Each JSON function call parses the whole document again: the fields are
 -- taken with one call for their texts and one for their types (lists of
--- paths), then read by position (docs/benchmarks.md: 5x faster at 1M rows).
+-- paths), then read by position (docs/benchmarks.md).
 {%- set text_fields = [
     'submission_id', 'submitted_at', 'period', 'factory_id', 'legacy_registration_no', 'owner_id',
     'factory_name', 'factory_class', 'tsic_code', 'province_code', 'location.type', 'location.estate_code',
