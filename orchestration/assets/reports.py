@@ -1,4 +1,5 @@
-"""The reports: for officials the quality report and the feedback workbooks; for everyone the KPI dashboard."""
+"""The reports: for officials the quality report and the feedback workbooks; for everyone the KPI
+dashboard and dbt's documentation site."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
