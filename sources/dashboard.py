@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from sources.pages import write_page
 
 INDICATORS_TH = {
     "entrepreneurs": "ผู้ประกอบการ (ราย)", "enterprises": "สถานประกอบการ (แห่ง)",
@@ -246,9 +247,4 @@ def render_dashboard(data: KpiData, generated_at: datetime) -> str:
 
 
 def write_dashboard(analytics_db: Path, out_dir: Path, generated_at: datetime) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "index.html"
-    partial = target.with_name(".index.html.next")
-    partial.write_text(render_dashboard(load_kpi_data(analytics_db), generated_at), encoding="utf-8")
-    partial.replace(target)
-    return target
+    return write_page(out_dir, render_dashboard(load_kpi_data(analytics_db), generated_at))

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 from dbt.task.docs import DOCS_INDEX_FILE_PATH
+from sources.pages import write_page
 
 TRACKER_LOADER = 'i.src="//d1fc8wv8zag5ca.cloudfront.net/2.9.0/sp.js"'
 MANIFEST_SLOT, CATALOG_SLOT = '"MANIFEST.JSON INLINE DATA"', '"CATALOG.JSON INLINE DATA"'
@@ -91,9 +92,4 @@ def _inline(document: dict) -> str:
 def write_dbt_docs(warehouse_db: Path, dbt_target_dir: Path, out_dir: Path) -> Path:
     manifest = json.loads((dbt_target_dir / "manifest.json").read_text(encoding="utf-8"))
     page = docs_page(manifest, catalog(warehouse_db, manifest), Path(DOCS_INDEX_FILE_PATH).read_text(encoding="utf-8"))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "index.html"
-    partial = target.with_name(".index.html.next")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
-    return target
+    return write_page(out_dir, page)

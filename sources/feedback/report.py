@@ -12,6 +12,7 @@ import pandas as pd
 
 from sources.feedback.data import QualityData
 from sources.feedback.workbooks import factory_workbook_name, is_submitter_code, submitter_workbook_name
+from sources.pages import write_page
 
 FINDINGS_SHOWN_PER_FILE = 100
 
@@ -49,12 +50,7 @@ def render_quality_report(data: QualityData, generated_at: datetime, docs_link: 
 
 
 def write_quality_report(data: QualityData, out_dir: Path, generated_at: datetime) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "index.html"
-    partial = target.with_name(".index.html.next")
-    partial.write_text(render_quality_report(data, generated_at), encoding="utf-8")
-    partial.replace(target)
-    return target
+    return write_page(out_dir, render_quality_report(data, generated_at))
 
 
 def _pct(accepted: float, read: float) -> str:
