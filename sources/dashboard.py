@@ -152,7 +152,7 @@ def _bars(rows: list[tuple[str, float, str]], width: int = 420, colour: str = "#
         return "<p>ไม่มีข้อมูล / no data</p>"
     top = max((v for _, v, _ in rows), default=0) or 1
     height = 22 * len(rows) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 330}" height="{height}" font-size="12">']
+    parts = [f'<svg width="{width + 330}" height="{height}" font-size="12">']
     for i, (label, value, kpi) in enumerate(rows):
         y = 5 + 22 * i
         length = max(1, round(width * value / top)) if value else 0
@@ -190,7 +190,7 @@ def _trend(data: KpiData) -> str:
     step = (width - left - 20) / max(1, len(frame) - 1)
     points = [(left + i * step, height - bottom - (height - bottom - 20) * float(v) / top) for i, v in enumerate(frame["entrepreneurs"])]
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-size="11">',
+        f'<svg width="{width}" height="{height}" font-size="11">',
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#9aa5b1"/>',
         '<polyline fill="none" stroke="#c05621" stroke-width="2" points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in points) + '"/>',
     ]
