@@ -58,7 +58,7 @@ class IntakeSummary:
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> None:
-    """Append a pandas DataFrame to a table by column name, in one statement.
+    """Append a pandas DataFrame (or a dict of NumPy arrays) to a table by column name, in one statement.
     `table` is always one of the project's own names, never a submitter's text."""
     con.register("frame_to_insert", frame)
     try:
