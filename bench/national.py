@@ -21,28 +21,16 @@ from __future__ import annotations
 import argparse
 import json
 import random
-from dataclasses import dataclass
 from pathlib import Path
 
-from sample.factories import thai_id
-from sample.generate import HEADER, _provinces_by_region, _read_seed, write_csv, write_xlsx
+from sample.factories import Factory, thai_id
+from sample.tables import HEADER, provinces_by_region, read_seed, write_csv, write_xlsx
 
 MONTHS = ["2565-10", "2565-11", "2565-12", "2566-01", "2566-02", "2566-03",
           "2566-04", "2566-05", "2566-06", "2566-07", "2566-08", "2566-09"]  # fmt: skip
 NEXT_MONTH = "2566-10"
 BAD_SHARE, CORRECTION_SHARE, DUPLICATE_SHARE = 0.03, 0.02, 0.01
 ERROR_RULES = ["IS01", "IS02", "IS03", "IS04", "IS05", "IS06", "IS07", "IS08", "IS09", "IS10", "IS11"]
-
-
-@dataclass(frozen=True)
-class Factory:
-    factory_id: str
-    owner_id: str
-    name: str
-    tsic_code: str
-    province_code: str
-    location: dict
-    workers: int
 
 
 def _submitted_at(period: str, day: int = 10) -> str:
@@ -53,10 +41,10 @@ def _submitted_at(period: str, day: int = 10) -> str:
 
 
 def factories(count: int, rng: random.Random) -> list[Factory]:
-    provinces = [row["province_code"] for row in _read_seed("provinces.csv")]
-    divisions = [row["division"] for row in _read_seed("tsic_divisions.csv") if "10" <= row["division"] <= "33"]
+    provinces = [row["province_code"] for row in read_seed("provinces.csv")]
+    divisions = [row["division"] for row in read_seed("tsic_divisions.csv") if "10" <= row["division"] <= "33"]
     estates: dict[str, list[dict]] = {}
-    for estate in _read_seed("estates.csv"):
+    for estate in read_seed("estates.csv"):
         estates.setdefault(estate["province_code"], []).append(estate)
     made = []
     for number in range(count):
@@ -167,7 +155,7 @@ def write_isingleform(landing: Path, submissions_total: int, seed: int) -> int:
 
 def submitters() -> list[tuple[str, list[tuple[str, str]]]]:
     """(code, provinces it reports) for IPC01-IPC11, DIPROM and every provincial office."""
-    regions = _provinces_by_region()
+    regions = provinces_by_region()
     every = [p for r in sorted(regions) for p in regions[r]]
     return [
         *((f"IPC{r:02d}", regions[r]) for r in range(1, 12)),
@@ -176,7 +164,7 @@ def submitters() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-PROGRAMS = [row["program_code"] for row in _read_seed("programs.csv")]
+PROGRAMS = [row["program_code"] for row in read_seed("programs.csv")]
 
 
 def _report_rows(rng: random.Random, provinces: list[tuple[str, str]], kind: str) -> list[list[object]]:

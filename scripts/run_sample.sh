@@ -15,6 +15,9 @@ export DAGSTER_HOME=${DAGSTER_HOME:-$PWD/.dagster}
 cat <<MSG
 
 The nightly load finished.
+  KPI dashboard      : $WAREHOUSE_DIR/reports/kpi/index.html
+  quality report     : $WAREHOUSE_DIR/reports/quality/index.html
+  tables and columns : $WAREHOUSE_DIR/reports/dbt-docs/index.html
   analysts' database : $WAREHOUSE_DIR/analytics.duckdb  (schemas marts, quality, reference)
   archive            : $WAREHOUSE_DIR/archive/
 Query it read-only, for example:

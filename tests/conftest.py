@@ -24,12 +24,13 @@ DAGSTER = str(Path(sys.executable).parent / "dagster")
 # to the same worker. (xdist's own `--dist loadgroup` marks do not group under
 # pytest 9: the node ids it rewrites are not the ones reported.)
 SCENARIOS = {
-    "examples": ["test_examples_cli.py", "test_quality_gate.py", "test_crash_recovery.py", "test_dashboard.py", "test_example_queries.py"],
+    "examples": ["test_examples_cli.py", "test_quality_gate.py", "test_crash_recovery.py"],
     "two_nights": ["test_rules_through_dagster.py", "test_rebuild.py"],
+    "sample": ["test_sample_figures.py", "test_dashboard.py", "test_example_queries.py"],
 }
 SCENARIO_OF_MODULE = {f"tests/{module}": scenario for scenario, modules in SCENARIOS.items() for module in modules}
 # The longest units first, so that no scenario starts last on a worker left alone.
-LONGEST_FIRST = ["examples", "two_nights", "tests/test_hostile_run.py", "tests/test_benchmark_smoke.py"]
+LONGEST_FIRST = ["examples", "two_nights", "sample", "tests/test_benchmark_smoke.py", "tests/test_hostile_run.py"]
 
 
 def _unit(nodeid: str) -> str:
@@ -158,6 +159,18 @@ def two_nights(tmp_path_factory):
     from tests.two_nights import build_two_nights
 
     return build_two_nights(tmp_path_factory.mktemp("two_nights"))
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """The bundled sample (sample/generate.py) through the whole nightly load, GX
+    included: (analytics.duckdb, Dagster's result)."""
+    from sample.generate import generate
+
+    root = tmp_path_factory.mktemp("sample")
+    generate(root / "landing")
+    result = materialize_nightly_load(root / "landing", root / "warehouse")
+    return root / "warehouse" / "analytics.duckdb", result
 
 
 @pytest.fixture

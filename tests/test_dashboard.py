@@ -1,4 +1,4 @@
-"""The analysts' pages of the examples' run, rendered by headless Chromium: the KPI
+"""The analysts' pages of the bundled sample's run, rendered by headless Chromium: the KPI
 dashboard (Thai text in place, every number on it equal to the marts it comes
 from) and dbt's documentation site (offline, with the bilingual descriptions)."""
 
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def rendered(examples_runs, tmp_path_factory):
-    analytics = examples_runs[0]
+def rendered(sample_run, tmp_path_factory):
+    analytics = sample_run[0]
     page = analytics.parent / "reports" / "kpi" / "index.html"
     shot, dom = render_in_chromium(page, tmp_path_factory.mktemp("kpi") / "profile", height=2400)
     shown = {kpi: unescape(text) for kpi, text in re.findall(r'data-kpi="([^"]+)"[^>]*>([^<]*)<', dom)}
@@ -72,8 +72,8 @@ def test_budget_trend_and_factories_are_the_marts(rendered):
     assert all(by_mart[province] == count for province, count in shown_totals.items())
 
 
-def test_dbt_docs_open_offline_with_the_bilingual_descriptions(examples_runs, tmp_path):
-    page = examples_runs[0].parent / "reports" / "dbt-docs" / "index.html"
+def test_dbt_docs_open_offline_with_the_bilingual_descriptions(sample_run, tmp_path):
+    page = sample_run[0].parent / "reports" / "dbt-docs" / "index.html"
     shot, dom = render_in_chromium(page, tmp_path / "profile", fragment="#!/model/model.diprom.kpi_monthly")
     dom = re.sub(r"<script.*?</script>", "", dom, flags=re.S)  # what the page drew, not the data inlined in it
     assert "kpi_monthly" in dom and "ผลการดำเนินงานรายเดือน" in dom and "Monthly results" in dom

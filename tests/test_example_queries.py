@@ -1,5 +1,6 @@
 """The analysts' example questions (dbt_project/analyses/*.sql) run as written
-against the published analytics.duckdb, read-only, and answer with rows."""
+against the bundled sample's published analytics.duckdb, read-only, and answer
+with rows."""
 
 import re
 
@@ -23,8 +24,8 @@ def test_at_least_ten_questions_each_asked_in_thai_and_english():
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.stem)
-def test_each_example_query_answers_on_the_published_copy(examples_runs, query):
-    with duckdb.connect(str(examples_runs[0]), read_only=True) as con:
+def test_each_example_query_answers_on_the_published_copy(sample_run, query):
+    with duckdb.connect(str(sample_run[0]), read_only=True) as con:
         cursor = con.execute(query.read_text(encoding="utf-8"))
         rows, columns = cursor.fetchall(), [name for name, *_ in cursor.description]
     assert rows, f"{query.name} returned no rows"

@@ -1,34 +1,112 @@
-"""The bundled sample: deterministic, both sources, and left alone once written."""
+"""The bundled sample's generator: exact splits, calibrated totals, every format,
+deterministic, and left alone once written. (Loaded, it is tested in
+tests/test_sample_figures.py.)"""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 
-from sample.factories import submissions
-from sample.generate import FACTORY_SUBMISSIONS, generate
+import pytest
+
+from sample.factories import MONTHS, factories
+from sample.figures import LAMPHUN_JANUARY_2566, YEARS
+from sample.generate import generate
+from sample.regional import build_years, national_totals, units
+from sample.split import split_exact
 from sources.landing import sha256_of
 from sources.thai import thai_id_check_digit_holds
+
+
+@pytest.mark.parametrize("total, weights", [(0, [1, 2]), (7, [1, 1, 1]), (15342_75, [0.3, 2.5, 1e-9, 7]), (1, [5, 5])])
+def test_a_split_is_whole_non_negative_and_exact(total, weights):
+    parts = split_exact(total, weights)
+    assert sum(parts) == total and all(isinstance(p, int) and p >= 0 for p in parts)
+    scale = sum(weights)
+    assert all(abs(p - total * w / scale) < 1 for p, w in zip(parts, weights, strict=True))
+    assert parts == split_exact(total, weights)
+
+
+def test_a_tie_goes_to_the_earlier_part_and_bad_weights_are_refused():
+    assert split_exact(1, [1, 1]) == [1, 0]
+    for weights in ([], [0, 0], [1, -1]):
+        with pytest.raises(ValueError):
+            split_exact(3, weights)
+    with pytest.raises(ValueError):
+        split_exact(-1, [1])
+
+
+def test_generated_rows_add_up_to_each_years_published_totals():
+    totals = national_totals(build_years())
+    for fiscal_year, figures in YEARS.items():
+        for indicator, (target, actual) in figures.indicators.items():
+            assert totals[fiscal_year, indicator] == (units(target, indicator), units(actual, indicator)), (fiscal_year, indicator)
+        assert totals[fiscal_year, "budget_allocated_mb"][0] == units(figures.budget_allocated_mb, "budget_allocated_mb")
+        assert totals[fiscal_year, "budget_disbursed_mb"][1] == units(figures.budget_disbursed_mb, "budget_disbursed_mb")
+
+
+def test_rec90_runs_only_in_fy2563_and_only_for_three_months():
+    years = build_years()
+    assert [y for y, year in years.items() if any(c.programme == "REC90" for c in year.cells)] == [2563]
+    months = {m for m, rows in years[2563].results.items() if any(c.programme == "REC90" for c in rows)}
+    assert months <= {"2563-07", "2563-08", "2563-09"}
+
+
+def test_lamphuns_factories_are_the_published_counts_in_january():
+    in_january = Counter(
+        f.location.get("estate_code", f.location["type"]) for f in factories() if f.province_code == "51" and f.first_period <= "2566-01"
+    )
+    assert in_january == LAMPHUN_JANUARY_2566
+    assert len({f.factory_id for f in factories()}) == len(factories())
 
 
 def contents(root):
     return {p.relative_to(root).as_posix(): sha256_of(p) for p in root.rglob("*") if p.is_file()}
 
 
-def test_sample_has_both_sources_and_a_second_run_changes_nothing(tmp_path):
-    generate(tmp_path)
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory):
+    """The sample, generated once for this module: (folder, (files, records))."""
+    folder = tmp_path_factory.mktemp("sample")
+    return folder, generate(folder)
+
+
+def test_the_sample_has_every_format_and_a_second_run_changes_nothing(landing):
+    tmp_path, (files, records) = landing
     first = contents(tmp_path)
-    assert any(p.startswith("regional_reports/") and p.endswith(".xlsx") for p in first)
-    assert any(p.startswith("regional_reports/") and p.endswith(".csv") for p in first)
-    assert "isingleform/FY2566.jsonl" in first
+    assert files > 800 and records > 3000
+    reports = [p for p in first if p.startswith("regional_reports/")]
+    assert {p.rsplit(".", 1)[-1] for p in reports} == {"xlsx", "csv"}
+    for year in YEARS:
+        assert any(p.startswith(f"regional_reports/FY{year}/") and f"_plan_{year}." in p for p in reports)
+    raw = {p: (tmp_path / p).read_bytes() for p in reports if p.endswith(".csv")}
+    assert any(b.startswith(b"\xef\xbb\xbf") for b in raw.values())  # UTF-8 with a BOM
+    assert any(not b.startswith(b"\xef\xbb\xbf") and b.decode("utf-8", "replace").count("\ufffd") == 0 for b in raw.values())
+    assert any(_is_cp874(b) for b in raw.values())  # Thai Windows
+    factory_files = {p.rsplit(".", 1)[-1] for p in first if p.startswith("isingleform/")}
+    assert factory_files == {"jsonl", "json", "csv"}
     generate(tmp_path)
     assert contents(tmp_path) == first
 
 
-def test_factory_submissions_are_deterministic_and_mostly_valid():
-    lines = list(submissions(FACTORY_SUBMISSIONS))
-    assert lines == list(submissions(FACTORY_SUBMISSIONS))
-    assert len(lines) == FACTORY_SUBMISSIONS
-    records = [json.loads(line) for line in lines]
+def _is_cp874(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        return "ลำพูน" in data.decode("cp874") or "จังหวัด" in data.decode("cp874")
+
+
+def test_factory_lines_are_mostly_valid_with_duplicates(landing):
+    tmp_path, _ = landing
+    lines = [line for period in MONTHS for line in (tmp_path / "isingleform" / f"{period}.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = []
+    for line in lines:
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass  # IS02: a line cut short
+    assert len(records) < len(lines)
     valid_owner = sum(thai_id_check_digit_holds(r["owner_id"]) for r in records)
-    assert 0.95 * len(records) < valid_owner < len(records)  # about 1 % break IS03
-    assert len({r["submission_id"] for r in records}) < len(records)  # some re-sent duplicates
+    assert 0.97 * len(records) < valid_owner < len(records)  # a few break IS03
+    assert len(set(lines)) < len(lines)  # some re-sent duplicates
