@@ -21,21 +21,21 @@ pytestmark = pytest.mark.e2e
 def test_the_benchmark_command_measures_every_night(tmp_path):
     done = subprocess.run(
         # the incremental night is one more CLI run of the same code: left to the full benchmark
-        [sys.executable, "-m", "bench.run", "--sizes", "10000", "--incremental", "0", "--incremental-files", "0",
-         "--submitters", "3", "--workdir", str(tmp_path)],
+        [sys.executable, "-m", "bench.run", "--sizes", "2400", "--incremental", "0", "--incremental-files", "0",
+         "--submitters", "2", "--workdir", str(tmp_path)],
         cwd=REPO, capture_output=True, text=True, timeout=1800,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     names = [n["name"] for n in results["nights"]]
-    assert names == ["(a) full, 10,000", "(c) floor, 10,000"]
+    assert names == ["(a) full, 2,400", "(c) floor, 2,400"]
     full, floor = results["nights"]
-    assert full["regional_files"] == 3 * 13 and floor["submissions"] == full["submissions"]
+    assert full["regional_files"] == 2 * 13 and floor["submissions"] == full["submissions"]
     assert {"landing_intake", "warehouse_dbt_models", "gx_suites", "analytics_database"} <= full["steps"].keys()
     assert all(n["seconds"] > 0 and n["peak_rss_mb"] > 50 for n in results["nights"])
     assert full["rows_read"] >= full["submissions"]  # every factory line and regional row was read
     assert set(results["ratios"]) == {"(a)/(c)"}
-    assert "| (a) full, 10,000 |" in (tmp_path / "results.md").read_text(encoding="utf-8")
+    assert "| (a) full, 2,400 |" in (tmp_path / "results.md").read_text(encoding="utf-8")
 
 
 def test_the_national_corpus_breaks_every_error_rule_and_corrects_and_repeats(tmp_path):

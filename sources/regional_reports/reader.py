@@ -7,10 +7,9 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 import duckdb
-import numpy as np
 
 from sources.file_outcome import FileFinding, FileLoad
-from sources.intake import insert_frame
+from sources.intake import insert_rows
 from sources.landing import LandedFile
 from sources.reference import Reference
 from sources.regional_reports.naming import NameProblem, parse_report_name
@@ -54,7 +53,5 @@ class RegionalReportReader:
             [file_seq, row.row_number, row.row_kind, *(row.cells.get(c) for c in COLUMNS), json.dumps(row.raw_record, ensure_ascii=False)]
             for row in table.rows
         ]
-        # Column arrays rather than a DataFrame: a report has a few dozen rows, and
-        # building and registering a DataFrame cost twice as much as the insert.
-        insert_frame(con, "raw.regional_rows", {name: np.array([r[i] for r in rows], dtype=object) for i, name in enumerate(_ROW_COLUMNS)})
+        insert_rows(con, "raw.regional_rows", _ROW_COLUMNS, rows)
         return FileLoad("parsed", rows_read=table.data_rows, **identity)
