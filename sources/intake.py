@@ -66,8 +66,9 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
     if not rows:
         return
     if len(rows) * len(columns) <= 20_000:
+        column_list = ", ".join(columns)
         placeholders = ", ".join(["(" + ", ".join("?" * len(columns)) + ")"] * len(rows))
-        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders}", [value for row in rows for value in row])
+        con.execute(f"INSERT INTO {table} ({column_list}) VALUES {placeholders}", [value for row in rows for value in row])
     else:
         insert_frame(con, table, {name: np.array([row[i] for row in rows], dtype=object) for i, name in enumerate(columns)})
 

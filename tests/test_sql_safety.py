@@ -19,6 +19,8 @@ SQL_METHODS = {"execute", "executemany", "sql", "query"}
 # (module, expression pasted into SQL text): why it cannot carry a submitter's text
 REVIEWED = {
     ("sources/intake.py", "table"): "insert_frame's table and _forget_rows' raw tables: the project's own names",
+    ("sources/intake.py", "column_list"): "insert_rows' columns: a reader's own column names (_ROW_COLUMNS)",
+    ("sources/intake.py", "placeholders"): "insert_rows' VALUES list: only ? markers, the values go as parameters",
     ("sources/publish.py", "_quote_literal(str(warehouse_db))"): "the warehouse path from WAREHOUSE_DIR, quoted",
     ("sources/publish.py", "_quote_identifier(schema)"): "schemas of the warehouse, quoted",
     ("sources/publish.py", "_quote_identifier(table)"): "tables of the warehouse (dbt models), quoted",
