@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sample.figures import INDICATORS, PROGRAMME_INDICATORS, YEARS, YearFigures
 from sample.split import split_exact
-from sample.tables import BUDGET_HEADER, FIGURES, HEADER, provinces_by_region, read_seed, write_csv, write_xlsx
+from sample.tables import BUDGET_HEADER, FIGURES, HEADER, provinces_by_region, write_csv, write_xlsx
 from sources.regional_reports.table import COLUMNS
 
 AMOUNTS = {"economic_value_mb", "budget_allocated_mb", "budget_disbursed_mb"}
@@ -353,6 +353,3 @@ def national_totals(years: dict[int, Year]) -> dict[tuple[int, str], tuple[int, 
             actual = sum(r.get(indicator, 0) for month in year.results.values() for r in month.values())
             totals[fiscal_year, indicator] = (target, actual)
     return totals
-
-
-__all__ = ["build_years", "months_of", "national_totals", "read_seed", "write_regional"]
