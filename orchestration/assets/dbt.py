@@ -16,7 +16,9 @@ from sources.layout import WarehouseLayout
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # The dbt of this environment, whether or not the virtual environment is on PATH.
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+INSTALLED_DBT = str(Path(sys.executable).parent / "dbt")
+# What the resource starts: that dbt, in the warehouse's folder (see the script).
+DBT_EXECUTABLE = str(Path(__file__).resolve().parents[1] / "dbt_in_warehouse.sh")
 
 
 def manifest_is_stale(project: DbtProject) -> bool:
@@ -46,17 +48,17 @@ def prepare_manifest(project: DbtProject) -> None:
             # Parsing reads only the project, never the warehouse file. (DbtProject's own
             # preparer looks for dbt on PATH, which an un-activated venv does not have.)
             # The offline resource: plain DbtCliResource would ask PyPI for dbt's version.
-            WarehouseDbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
+            WarehouseDbtCliResource(project_dir=project, dbt_executable=INSTALLED_DBT).cli(
                 ["parse", "--quiet"], target_path=project.target_path
             ).wait()
 
 
-def point_dbt_at(warehouse_db: Path) -> None:
-    """dbt runs as a child process and finds the warehouse through this variable (profiles.yml)."""
-    os.environ["DIPROM_WAREHOUSE_DB"] = str(warehouse_db)
+def point_dbt_at(layout: WarehouseLayout) -> None:
+    """dbt runs as a child process, in the warehouse's folder (dbt_in_warehouse.sh)."""
+    os.environ["DIPROM_DBT"] = INSTALLED_DBT
+    os.environ["DIPROM_DBT_WORKDIR"] = str(layout.warehouse_dir)
 
 
-point_dbt_at(WarehouseLayout.from_env().warehouse_db)
 prepare_manifest(dbt_project)
 
 
@@ -90,7 +92,7 @@ def dbt_build_args() -> list[str]:
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource):
     # No other process may hold the warehouse file while dbt runs.
     layout = warehouse.layout
-    point_dbt_at(layout.warehouse_db)
+    point_dbt_at(layout)
     tests_passed = 0
     # dbt's state lives with the warehouse it built: partial parsing then survives
     # from one night to the next, and nothing piles up in the repository.
