@@ -60,7 +60,7 @@ def _start_killable_run(landing, warehouse, crash_at=None) -> subprocess.Popen:
 def test_three_crashes_then_a_normal_run_give_the_uninterrupted_result(tmp_path, examples_dir, examples_runs):
     """One warehouse through three SIGKILLs in a row, as a bad night might bring
     them, each run resuming what the last left: in the intake (a file's rows
-    written, not committed), while dbt builds the marts, and between writing the
+    written, not committed), while dbt builds the models, and between writing the
     new analytics copy and renaming it. Then one normal run."""
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
     shutil.copytree(examples_dir, landing)
@@ -76,7 +76,7 @@ def test_three_crashes_then_a_normal_run_give_the_uninterrupted_result(tmp_path,
 
     run = _start_killable_run(landing, warehouse)
     for line in run.stdout:
-        if "START sql table model marts." in line:  # dbt is building the marts
+        if "START sql table model intermediate." in line:  # dbt is half-way: staging built, rules building
             os.killpg(run.pid, signal.SIGKILL)  # dagster and its dbt child, together
             break
     run.wait(timeout=300)

@@ -1,11 +1,12 @@
-"""A whole nightly load on hostile files, through the CLI, with every Python
-process of the run audited for network use.
+"""A whole nightly load on hostile files (in process, without the GX checks,
+which only read).
 
 One run covers what only a real run can show: SQL-looking names, headers and
 values stay data; limits reject a bomb and an oversized file with RF01; a link
 out of the landing folder leads nowhere; JSON's NaN, Infinity and 1e400 and
 invisible characters become the right findings; reports show scripts and
-formulas as text; and no process opens a network connection.
+formulas as text. (That no process of a run uses the network is shown on the
+examples' CLI runs: tests/test_examples_cli.py.)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, query, run_nightly_load_cli
+from conftest import materialize_nightly_load, query
 from openpyxl import load_workbook
 from test_limits import zip_of_zeros
 
@@ -29,36 +30,6 @@ FORMULA = '=HYPERLINK("http://evil.example","x")'
 SECRET = "secret-outside-the-landing-folder"
 INJECTION_NAME = "IPC01_result_2566-02'); DROP TABLE raw.landed_files; --.csv"
 FACTORY_EXPORT = "-- โรงงาน 'export' ลำพูน.jsonl"
-
-# Records the network use of every Python process started with it on PYTHONPATH:
-# the Dagster CLI, the dbt child, and anything they start.
-AUDIT_HOOK = '''
-import json, os, socket, sys
-
-_LOG = os.environ["DIPROM_AUDIT_LOG"]
-_NETWORK = {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex",
-            "socket.gethostbyaddr", "socket.sendto", "socket.sendmsg", "urllib.Request", "http.client.connect"}
-
-
-def _write(event, detail):
-    with open(_LOG, "a", encoding="utf-8") as log:
-        log.write(json.dumps({"pid": os.getpid(), "event": event, "detail": detail}) + "\\n")
-
-
-def _hook(event, args):
-    if event in _NETWORK:
-        if event == "socket.connect" and getattr(args[0], "family", None) == socket.AF_UNIX:
-            return
-        _write(event, repr(args)[:300])
-    elif event == "subprocess.Popen":
-        program = args[0] or (args[1][0] if isinstance(args[1], (list, tuple)) else args[1])
-        _write(event, str(program)[:300])
-
-
-_write("started", sys.argv[:3])
-sys.addaudithook(_hook)
-'''
-
 
 def _regional_report() -> str:
     lines = [
@@ -124,40 +95,16 @@ def hostile_run(tmp_path_factory, examples_dir):
     os.symlink(outside, reports / "PIO53_result_2566-02.csv")
     (factories / FACTORY_EXPORT).write_text("\n".join(_factory_lines(examples_dir)) + "\n", encoding="utf-8")
 
-    hook_dir = root / "audit"
-    hook_dir.mkdir()
-    (hook_dir / "sitecustomize.py").write_text(AUDIT_HOOK, encoding="utf-8")
-    audit_log = root / "audit.jsonl"
-    extra_env = {
-        "PYTHONPATH": str(hook_dir),
-        "DIPROM_AUDIT_LOG": str(audit_log),
-        "DIPROM_MAX_FILE_MB": "1",
-        "DIPROM_MAX_WORKBOOK_MB": "8",
-    }
-    result = run_nightly_load_cli(landing, warehouse, root / "dagster_home", extra_env)
-    (root / "cli_output.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
-    assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
-    events = [json.loads(line) for line in audit_log.read_text(encoding="utf-8").splitlines()]
-    return warehouse, events
-
-
-def test_no_process_of_the_run_uses_the_network(hostile_run):
-    _, events = hostile_run
-    started = [e for e in events if e["event"] == "started"]
-    assert any("dagster" in " ".join(e["detail"]) for e in started)
-    assert any("dbt" in " ".join(e["detail"]) for e in started), "the dbt child was not audited"
-    network = [e for e in events if e["event"] not in ("started", "subprocess.Popen")]
-    assert network == []
-    # Every program the run starts is audited (one of the venv's Python entry
-    # points) or a local tool that has no network use: Python's `platform` asks
-    # `uname` and `file`; Dagster follows a step's output with `tail`.
-    spawned = {e["detail"] for e in events if e["event"] == "subprocess.Popen"}
-    local_tools = {"uname", "file", "tail"}
-    assert all(program.startswith(str(REPO / ".venv" / "bin")) or program in local_tools for program in spawned), spawned
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DIPROM_MAX_FILE_MB", "1")
+        env.setenv("DIPROM_MAX_WORKBOOK_MB", "8")
+        result = materialize_nightly_load(landing, warehouse, with_gx_checks=False)
+    assert result.success
+    return warehouse
 
 
 def test_sql_looking_names_headers_and_values_stay_data(hostile_run):
-    warehouse, _ = hostile_run
+    warehouse = hostile_run
     analytics = warehouse / "analytics.duckdb"
     assert query(analytics, "SELECT count(*) > 0 FROM marts.kpi_monthly") == [(True,)]
     assert query(analytics, "SELECT status, rule_id FROM quality.files WHERE path = ?", [f"regional_reports/{INJECTION_NAME}"]) == [("rejected", "RF02")]
@@ -168,7 +115,7 @@ def test_sql_looking_names_headers_and_values_stay_data(hostile_run):
 
 
 def test_limits_reject_the_bomb_and_the_oversized_file(hostile_run):
-    warehouse, _ = hostile_run
+    warehouse = hostile_run
     rows = query(
         warehouse / "analytics.duckdb",
         "SELECT f.path, f.status, n.rule_id, n.message_en FROM quality.files f JOIN quality.findings n USING (file_sha256, path) "
@@ -182,7 +129,7 @@ def test_limits_reject_the_bomb_and_the_oversized_file(hostile_run):
 
 
 def test_a_link_out_of_the_landing_folder_leads_nowhere(hostile_run):
-    warehouse, _ = hostile_run
+    warehouse = hostile_run
     assert query(warehouse / "analytics.duckdb", "SELECT count(*) FROM quality.files WHERE path LIKE '%PIO53%'") == [(0,)]
     for db in (warehouse / "warehouse.duckdb", warehouse / "analytics.duckdb"):
         for schema, table in query(db, "SELECT schema_name, table_name FROM duckdb_tables()"):
@@ -192,7 +139,7 @@ def test_a_link_out_of_the_landing_folder_leads_nowhere(hostile_run):
 
 
 def test_hostile_rows_get_the_right_findings(hostile_run):
-    warehouse, _ = hostile_run
+    warehouse = hostile_run
     analytics = warehouse / "analytics.duckdb"
     assert query(analytics, "SELECT status, rows_read, rows_accepted, rows_quarantined FROM quality.files WHERE path = 'regional_reports/PIO51_result_2566-02.csv'") == [
         ("loaded", 4, 2, 2)
@@ -215,7 +162,7 @@ def test_hostile_rows_get_the_right_findings(hostile_run):
 
 
 def test_reports_show_scripts_and_formulas_as_text(hostile_run):
-    warehouse, _ = hostile_run
+    warehouse = hostile_run
     quality = warehouse / "reports" / "quality"
     html = (quality / "index.html").read_text(encoding="utf-8")
     assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
