@@ -26,7 +26,7 @@ DAGSTER = str(Path(sys.executable).parent / "dagster")
 SCENARIOS = {
     "examples": ["test_examples_cli.py", "test_quality_gate.py", "test_crash_recovery.py"],
     "two_nights": ["test_rules_through_dagster.py", "test_rebuild.py"],
-    "sample": ["test_sample_figures.py", "test_dashboard.py", "test_example_queries.py"],
+    "sample": ["test_sample_figures.py", "test_dashboard.py", "test_example_queries.py", "test_sample.py"],
 }
 SCENARIO_OF_MODULE = {f"tests/{module}": scenario for scenario, modules in SCENARIOS.items() for module in modules}
 # The longest units first, so that no scenario starts last on a worker left alone.
@@ -167,15 +167,21 @@ def two_nights(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory):
-    """The bundled sample (sample/generate.py) through the whole nightly load, GX
-    included: (analytics.duckdb, Dagster's result)."""
+def sample_landing(tmp_path_factory):
+    """The bundled sample (sample/generate.py), generated once: (its folder, (files, records))."""
     from sample.generate import generate
 
-    root = tmp_path_factory.mktemp("sample")
-    generate(root / "landing")
-    result = materialize_nightly_load(root / "landing", root / "warehouse")
-    return root / "warehouse" / "analytics.duckdb", result
+    folder = tmp_path_factory.mktemp("sample") / "landing"
+    return folder, generate(folder)
+
+
+@pytest.fixture(scope="session")
+def sample_run(sample_landing):
+    """The bundled sample through the whole nightly load, GX included:
+    (analytics.duckdb, Dagster's result)."""
+    landing, _ = sample_landing
+    result = materialize_nightly_load(landing, landing.parent / "warehouse")
+    return landing.parent / "warehouse" / "analytics.duckdb", result
 
 
 @pytest.fixture

@@ -64,15 +64,8 @@ def contents(root):
     return {p.relative_to(root).as_posix(): sha256_of(p) for p in root.rglob("*") if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def landing(tmp_path_factory):
-    """The sample, generated once for this module: (folder, (files, records))."""
-    folder = tmp_path_factory.mktemp("sample")
-    return folder, generate(folder)
-
-
-def test_the_sample_has_every_format_and_a_second_run_changes_nothing(landing):
-    tmp_path, (files, records) = landing
+def test_the_sample_has_every_format_and_a_second_run_changes_nothing(sample_landing):
+    tmp_path, (files, records) = sample_landing
     first = contents(tmp_path)
     assert files > 800 and records > 3000
     reports = [p for p in first if p.startswith("regional_reports/")]
@@ -97,8 +90,8 @@ def _is_cp874(data: bytes) -> bool:
         return "ลำพูน" in data.decode("cp874") or "จังหวัด" in data.decode("cp874")
 
 
-def test_factory_lines_are_mostly_valid_with_duplicates(landing):
-    tmp_path, _ = landing
+def test_factory_lines_are_mostly_valid_with_duplicates(sample_landing):
+    tmp_path, _ = sample_landing
     lines = [line for period in MONTHS for line in (tmp_path / "isingleform" / f"{period}.jsonl").read_text(encoding="utf-8").splitlines()]
     records = []
     for line in lines:
