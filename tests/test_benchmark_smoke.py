@@ -13,6 +13,7 @@ import pytest
 
 from bench.measure import tree_rss
 from bench.national import ERROR_RULES, MONTHS, NEXT_MONTH, incremental, write_isingleform
+from bench.profile import read_profile, summary
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.e2e
@@ -21,21 +22,21 @@ pytestmark = pytest.mark.e2e
 def test_the_benchmark_command_measures_every_night(tmp_path):
     done = subprocess.run(
         # the incremental night is one more CLI run of the same code: left to the full benchmark
-        [sys.executable, "-m", "bench.run", "--sizes", "2400", "--incremental", "0", "--incremental-files", "0",
+        [sys.executable, "-m", "bench.run", "--sizes", "10000", "--incremental", "0", "--incremental-files", "0",
          "--submitters", "2", "--workdir", str(tmp_path)],
         cwd=REPO, capture_output=True, text=True, timeout=1800,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     names = [n["name"] for n in results["nights"]]
-    assert names == ["(a) full, 2,400", "(c) floor, 2,400"]
+    assert names == ["(a) full, 10,000", "(c) floor, 10,000"]
     full, floor = results["nights"]
     assert full["regional_files"] == 2 * 13 and floor["submissions"] == full["submissions"]
     assert {"landing_intake", "warehouse_dbt_models", "gx_suites", "analytics_database"} <= full["steps"].keys()
     assert all(n["seconds"] > 0 and n["peak_rss_mb"] > 50 for n in results["nights"])
     assert full["rows_read"] >= full["submissions"]  # every factory line and regional row was read
     assert set(results["ratios"]) == {"(a)/(c)"}
-    assert "| (a) full, 2,400 |" in (tmp_path / "results.md").read_text(encoding="utf-8")
+    assert "| (a) full, 10,000 |" in (tmp_path / "results.md").read_text(encoding="utf-8")
 
 
 def test_the_national_corpus_breaks_every_error_rule_and_corrects_and_repeats(tmp_path):
@@ -80,3 +81,26 @@ def test_memory_is_measured_over_the_whole_process_tree():
 
 def _own_rss() -> int:
     return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_the_profile_summary_splits_the_tree_by_process_and_counts_a_function_once_per_stack():
+    site = "/repo/.venv/lib/python3.11/site-packages"
+    raw = "\n".join([
+        f'process 10:"/repo/.venv/bin/python /repo/.venv/bin/dagster job execute -m orchestration";<module> (/repo/.venv/bin/dagster:8);'
+        f"take_file (/repo/sources/intake.py:40);take_file (/repo/sources/intake.py:40);execute ({site}/duckdb/__init__.py:3) 300",
+        f'process 10:"/repo/.venv/bin/python /repo/.venv/bin/dagster job execute -m orchestration";<module> (/repo/.venv/bin/dagster:8);'
+        f"run_suites (/repo/expectations/run.py:12);validate ({site}/great_expectations/core.py:9) 100",
+        f'process 11:"/bin/sh /repo/orchestration/dbt_in_warehouse.sh build";<module> (/repo/.venv/bin/dbt:8);'
+        f"execute ({site}/dbt/adapters/duckdb/connections.py:70) 250",
+        'process 12:"python -c \nprint(1)";<module> (<string>:1) 5',
+    ])  # fmt: skip
+    profiles = read_profile(raw)
+    run = profiles["dagster run (intake, GX, publish, reports)"]
+    assert run.samples == 400 and profiles["dbt"].samples == 250 and profiles["other"].samples == 5
+    # the recursive frame counts once: inclusive time cannot exceed the process's
+    assert run.project_functions["take_file (sources/intake.py)"] == 300
+    assert run.project_functions["run_suites (expectations/run.py)"] == 100
+    assert run.innermost_frames["execute (duckdb/__init__.py)"] == 300
+    table = summary(profiles, rate=100, top=5)
+    assert table.index("### dagster run") < table.index("### dbt: 2.5 s active")
+    assert "| `take_file (sources/intake.py)` | 3.0 | 75% |" in table
