@@ -7,10 +7,10 @@ process tree.
 
 py-spy's raw format is one line per distinct stack: `process PID:"COMMAND";
 frame;frame;... COUNT`, outermost frame first. This prints, for each kind of
-process (the Dagster run, dbt, the floor), its seconds of activity and the
-functions of this project and of the libraries that hold the most of it,
-counting a function once per stack (inclusive time). Time inside DuckDB is
-seen as the Python frame that called it.
+process (the Dagster run, dbt, the floor), its seconds of activity, the
+functions of this project that hold the most of it (inclusive: a function
+counts once per stack), and the innermost frames, where the time is spent in
+any library. Time inside DuckDB is seen as the Python frame that called it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-STACK_LINE = re.compile(r'^process (?P<pid>\d+):"(?P<command>.*?)";(?P<frames>.*) (?P<count>\d+)$', re.DOTALL)
+# (without --subprocesses, py-spy writes no process before the frames)
+STACK_LINE = re.compile(r'^(?:process (?P<pid>\d+):"(?P<command>.*?)";)?(?P<frames>.*) (?P<count>\d+)$')
 FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
 PROJECT_FOLDERS = ("sources/", "orchestration/", "expectations/", "bench/", "dbt_project/")
 
@@ -46,43 +47,47 @@ def process_kind(command: str) -> str:
         return "floor"
     if "bench.run" in command:
         return "benchmark driver"
-    return "other"
+    return "the profiled process" if not command else "other"
 
 
 def function_name(frame: str) -> str:
-    """`function (file)` with the file shortened to the project or the library's folder."""
+    """`function (file)`, the file as py-spy shortens it (relative to the sys.path
+    entry it was imported from: `sources/intake.py`, `duckdb/__init__.py`), or
+    an absolute path cut to the project's or the library's folder."""
     match = FRAME.match(frame)
     if not match:
         return frame
     path = match["file"]
-    for folder in PROJECT_FOLDERS:
-        if f"/{folder}" in path:
-            return f"{match['function']} ({folder}{path.split('/' + folder, 1)[1]})"
-    if "site-packages/" in path:
-        return f"{match['function']} ({path.split('site-packages/', 1)[1]})"
-    return f"{match['function']} ({Path(path).name})"
+    if path.startswith("/"):
+        cut = next((f"{folder}{path.split('/' + folder, 1)[1]}" for folder in PROJECT_FOLDERS if f"/{folder}" in path), None)
+        path = cut or (path.split("site-packages/", 1)[1] if "site-packages/" in path else Path(path).name)
+    return f"{match['function']} ({path})"
 
 
-def read_profile(text: str) -> dict[str, ProcessProfile]:
-    """Samples by kind of process. (A command line may hold new lines: a stack
-    starts where a line starts with `process PID:"`.)"""
+def read_profile(text: str) -> tuple[dict[str, ProcessProfile], int]:
+    """Samples by kind of process, and the number of lines not understood (a
+    command line holding a new line, such as `python -c` with a script, splits
+    its stacks over lines: they are counted, not guessed at)."""
     profiles: dict[str, ProcessProfile] = {}
-    for stack in re.split(r'\n(?=process \d+:")', text):
-        match = STACK_LINE.match(stack.rstrip("\n"))
-        if not match:
+    not_understood = 0
+    with_processes = text.startswith("process ")  # --subprocesses: every stack names its process
+    for line in text.splitlines():
+        match = STACK_LINE.match(line)
+        if not match or with_processes != (match["command"] is not None):
+            not_understood += bool(line.strip())
             continue
         count = int(match["count"])
-        profile = profiles.setdefault(process_kind(match["command"]), ProcessProfile())
+        profile = profiles.setdefault(process_kind(match["command"] or ""), ProcessProfile())
         profile.samples += count
         names = [function_name(frame) for frame in match["frames"].split(";")]
         for name in set(names):
-            if name.endswith(")") and name.rsplit("(", 1)[1].startswith(PROJECT_FOLDERS):
+            if name.rsplit(" (", 1)[-1].startswith(PROJECT_FOLDERS):
                 profile.project_functions[name] += count
         profile.innermost_frames[names[-1]] += count
-    return profiles
+    return profiles, not_understood
 
 
-def summary(profiles: dict[str, ProcessProfile], rate: float, top: int) -> str:
+def summary(profiles: dict[str, ProcessProfile], rate: float, top: int, not_understood: int = 0) -> str:
     """Markdown: each kind of process with its heaviest functions, in seconds of activity."""
     out = []
     for kind, profile in sorted(profiles.items(), key=lambda item: -item[1].samples):
@@ -93,6 +98,8 @@ def summary(profiles: dict[str, ProcessProfile], rate: float, top: int) -> str:
                 out += [f"| {title} | s | share |", "|---|---|---|"]
                 out += [f"| `{name}` | {n / rate:,.1f} | {n / profile.samples:.0%} |" for name, n in counts.most_common(top)]
                 out.append("")
+    if not_understood:
+        out.append(f"({not_understood:,} lines of the profile not understood and left out)")
     return "\n".join(out)
 
 
@@ -102,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=100.0, help="py-spy's samples per second (its --rate)")
     parser.add_argument("--top", type=int, default=15, help="functions shown per kind of process")
     args = parser.parse_args(argv)
-    print(summary(read_profile(args.profile.read_text(encoding="utf-8", errors="replace")), args.rate, args.top))
+    profiles, not_understood = read_profile(args.profile.read_text(encoding="utf-8", errors="replace"))
+    print(summary(profiles, args.rate, args.top, not_understood))
     return 0
 
 

@@ -32,6 +32,7 @@ from bench.measure import Measured, run_measured
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 STEP_LINE = re.compile(r"run summary \| step (\w+): ([\d.]+) s")
+DBT_MODELS_SHOWN = 8
 ROWS_LINE = re.compile(r"run summary \| rows accepted: (\d+), quarantined: (\d+)")
 
 
@@ -44,18 +45,28 @@ class Night:
     peak_rss_mb: float
     rows_read: int
     steps: dict[str, float] = field(default_factory=dict)
+    dbt_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def rows_per_second(self) -> float:
         return self.rows_read / self.seconds if self.seconds else 0.0
 
 
-def night_from(name: str, submissions: int, regional_files: int, measured: Measured) -> Night:
+def night_from(name: str, submissions: int, regional_files: int, measured: Measured, warehouse: Path) -> Night:
     if measured.returncode != 0:
         raise SystemExit(f"{name}: the nightly load failed (exit {measured.returncode}); its log:\n{measured.output[-4000:]}")
     steps = {step: float(seconds) for step, seconds in STEP_LINE.findall(measured.output)}
     rows = sum(int(a) + int(q) for a, q in ROWS_LINE.findall(measured.output))
-    return Night(name, submissions, regional_files, measured.seconds, measured.peak_rss / 2**20, rows, steps)
+    dbt = dbt_seconds(warehouse / "dbt" / "run_results.json")
+    return Night(name, submissions, regional_files, measured.seconds, measured.peak_rss / 2**20, rows, steps, dbt)
+
+
+def dbt_seconds(run_results: Path) -> dict[str, float]:
+    """The night's dbt build by model, slowest first, and its tests together (dbt's run_results.json)."""
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    models = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results if r["unique_id"].startswith("model.")}
+    tests = sum(r["execution_time"] for r in results if r["unique_id"].startswith("test."))
+    return {name: round(seconds, 1) for name, seconds in sorted(models.items(), key=lambda m: -m[1])} | {"(all tests)": round(tests, 1)}
 
 
 def corpus(workdir: Path, submissions: int, submitters: int, seed: int) -> Path:
@@ -116,7 +127,7 @@ def benchmark(sizes: list[int], incremental: int, incremental_files: int, submit
         warehouse = workdir / "warehouse"
         shutil.rmtree(warehouse, ignore_errors=True)
         measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"a-{size}.log")
-        nights.append(night_from(f"(a) full, {size:,}", count_lines(source), regional_files(source), measured))
+        nights.append(night_from(f"(a) full, {size:,}", count_lines(source), regional_files(source), measured, warehouse))
         print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
         if size != largest:
             continue
@@ -135,7 +146,7 @@ def incremental_night(landing: Path, warehouse: Path, workdir: Path, size: int, 
     print(f"[bench] (b) incremental night: {submissions:,} submissions and {files} regional files ...", flush=True)
     added, written = national.incremental(landing, size, seed, submissions, files)
     measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"b-{size}.log")
-    night = night_from(f"(b) incremental on {size:,}", added, written, measured)
+    night = night_from(f"(b) incremental on {size:,}", added, written, measured, warehouse)
     print(f"[bench]     {night.seconds:.1f} s, peak RSS {night.peak_rss_mb:,.0f} MB", flush=True)
     return night
 
@@ -165,6 +176,11 @@ def table(results: dict) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.extend(f"- {name}: {value}" for name, value in results["ratios"].items())
+    for n in results["nights"]:
+        if n["dbt_seconds"]:
+            models = [(name, seconds) for name, seconds in n["dbt_seconds"].items() if name != "(all tests)"]
+            slowest = models[:DBT_MODELS_SHOWN] + [("(all tests)", n["dbt_seconds"]["(all tests)"])]
+            lines += ["", f"dbt in {n['name']}: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest)]
     return "\n".join(lines) + "\n"
 
 

@@ -35,8 +35,10 @@ def test_the_benchmark_command_measures_every_night(tmp_path):
     assert {"landing_intake", "warehouse_dbt_models", "gx_suites", "analytics_database"} <= full["steps"].keys()
     assert all(n["seconds"] > 0 and n["peak_rss_mb"] > 50 for n in results["nights"])
     assert full["rows_read"] >= full["submissions"]  # every factory line and regional row was read
+    assert {"stg_isf_submissions", "factory_month", "(all tests)"} <= full["dbt_seconds"].keys() and not floor["dbt_seconds"]
     assert set(results["ratios"]) == {"(a)/(c)"}
-    assert "| (a) full, 10,000 |" in (tmp_path / "results.md").read_text(encoding="utf-8")
+    report = (tmp_path / "results.md").read_text(encoding="utf-8")
+    assert "| (a) full, 10,000 |" in report and "dbt in (a) full, 10,000: " in report
 
 
 def test_the_national_corpus_breaks_every_error_rule_and_corrects_and_repeats(tmp_path):
@@ -92,15 +94,20 @@ def test_the_profile_summary_splits_the_tree_by_process_and_counts_a_function_on
         f"run_suites (/repo/expectations/run.py:12);validate ({site}/great_expectations/core.py:9) 100",
         f'process 11:"/bin/sh /repo/orchestration/dbt_in_warehouse.sh build";<module> (/repo/.venv/bin/dbt:8);'
         f"execute ({site}/dbt/adapters/duckdb/connections.py:70) 250",
-        'process 12:"python -c \nprint(1)";<module> (<string>:1) 5',
+        'process 12:"python -c', 'print(1)";<module> (<string>:1) 5',  # a command line with a new line
+        'process 13:"/usr/bin/python3 -m bench.floor x.jsonl";<module> (bench/floor.py:80);execute (duckdb/__init__.py:3) 7',
     ])  # fmt: skip
-    profiles = read_profile(raw)
+    profiles, not_understood = read_profile(raw)
     run = profiles["dagster run (intake, GX, publish, reports)"]
-    assert run.samples == 400 and profiles["dbt"].samples == 250 and profiles["other"].samples == 5
+    assert run.samples == 400 and profiles["dbt"].samples == 250 and profiles["floor"].samples == 7
+    assert not_understood == 2 and "other" not in profiles
     # the recursive frame counts once: inclusive time cannot exceed the process's
     assert run.project_functions["take_file (sources/intake.py)"] == 300
     assert run.project_functions["run_suites (expectations/run.py)"] == 100
     assert run.innermost_frames["execute (duckdb/__init__.py)"] == 300
-    table = summary(profiles, rate=100, top=5)
-    assert table.index("### dagster run") < table.index("### dbt: 2.5 s active")
-    assert "| `take_file (sources/intake.py)` | 3.0 | 75% |" in table
+    # py-spy's own short paths (relative to the sys.path entry) are kept as they are
+    assert profiles["floor"].project_functions["<module> (bench/floor.py)"] == 7
+    assert profiles["floor"].innermost_frames["execute (duckdb/__init__.py)"] == 7
+    table = summary(profiles, rate=100, top=5, not_understood=not_understood)
+    assert table.index("### dagster run") < table.index("### dbt: 2.5 s active") < table.index("### floor: 0.1 s active")
+    assert "| `take_file (sources/intake.py)` | 3.0 | 75% |" in table and "2 lines of the profile not understood" in table
