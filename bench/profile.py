@@ -22,8 +22,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# (without --subprocesses, py-spy writes no process before the frames)
-STACK_LINE = re.compile(r'^(?:process (?P<pid>\d+):"(?P<command>.*?)";)?(?P<frames>.*) (?P<count>\d+)$')
+STACK_LINE = re.compile(r"^(?P<stack>.*) (?P<count>\d+)$")
+# With --subprocesses a stack starts with the chain of processes, the parent first.
+PROCESS = re.compile(r'process (?P<pid>\d+):"(?P<command>.*?)"(;|$)')
 FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
 PROJECT_FOLDERS = ("sources/", "orchestration/", "expectations/", "bench/", "dbt_project/")
 
@@ -70,16 +71,22 @@ def read_profile(text: str) -> tuple[dict[str, ProcessProfile], int]:
     its stacks over lines: they are counted, not guessed at)."""
     profiles: dict[str, ProcessProfile] = {}
     not_understood = 0
-    with_processes = text.startswith("process ")  # --subprocesses: every stack names its process
+    with_processes = text.startswith("process ")
     for line in text.splitlines():
         match = STACK_LINE.match(line)
-        if not match or with_processes != (match["command"] is not None):
+        if not match:
             not_understood += bool(line.strip())
             continue
+        stack, command = match["stack"], None
+        while process := PROCESS.match(stack):
+            stack, command = stack[process.end() :], process["command"]
+        if with_processes and command is None:
+            not_understood += 1
+            continue
         count = int(match["count"])
-        profile = profiles.setdefault(process_kind(match["command"] or ""), ProcessProfile())
+        profile = profiles.setdefault(process_kind(command or ""), ProcessProfile())
         profile.samples += count
-        names = [function_name(frame) for frame in match["frames"].split(";")]
+        names = [function_name(frame) for frame in stack.split(";")] if stack else ["(no Python frame)"]
         for name in set(names):
             if name.rsplit(" (", 1)[-1].startswith(PROJECT_FOLDERS):
                 profile.project_functions[name] += count
