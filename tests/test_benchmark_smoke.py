@@ -87,13 +87,17 @@ def _own_rss() -> int:
 
 def test_the_profile_summary_splits_the_tree_by_process_and_counts_a_function_once_per_stack():
     site = "/repo/.venv/lib/python3.11/site-packages"
+    # with --subprocesses each stack starts with its chain of processes, the parent first
+    driver = 'process 9:".venv/bin/python -m bench.run --sizes 250000";'
+    dagster = 'process 10:"/repo/.venv/bin/python /repo/.venv/bin/dagster job execute -m orchestration";'
     raw = "\n".join([
-        f'process 10:"/repo/.venv/bin/python /repo/.venv/bin/dagster job execute -m orchestration";<module> (/repo/.venv/bin/dagster:8);'
+        driver + dagster + '<module> (/repo/.venv/bin/dagster:8);'
         f"take_file (/repo/sources/intake.py:40);take_file (/repo/sources/intake.py:40);execute ({site}/duckdb/__init__.py:3) 300",
-        f'process 10:"/repo/.venv/bin/python /repo/.venv/bin/dagster job execute -m orchestration";<module> (/repo/.venv/bin/dagster:8);'
+        driver + dagster + '<module> (/repo/.venv/bin/dagster:8);'
         f"run_suites (/repo/expectations/run.py:12);validate ({site}/great_expectations/core.py:9) 100",
-        f'process 11:"/bin/sh /repo/orchestration/dbt_in_warehouse.sh build";<module> (/repo/.venv/bin/dbt:8);'
-        f"execute ({site}/dbt/adapters/duckdb/connections.py:70) 250",
+        driver + dagster + 'process 11:"/repo/.venv/bin/python /repo/.venv/bin/dbt build --select fqn:*";<module> (/repo/.venv/bin/dbt:8);'
+        f"execute ({site}/dbt/adapters/duckdb/connections.py:70) 240",
+        driver + dagster + 'process 11:"/repo/.venv/bin/python /repo/.venv/bin/dbt build --select fqn:*" 10',  # no Python frame
         'process 12:"python -c', 'print(1)";<module> (<string>:1) 5',  # a command line with a new line
         'process 13:"/usr/bin/python3 -m bench.floor x.jsonl";<module> (bench/floor.py:80);execute (duckdb/__init__.py:3) 7',
     ])  # fmt: skip
@@ -104,7 +108,8 @@ def test_the_profile_summary_splits_the_tree_by_process_and_counts_a_function_on
     # the recursive frame counts once: inclusive time cannot exceed the process's
     assert run.project_functions["take_file (sources/intake.py)"] == 300
     assert run.project_functions["run_suites (expectations/run.py)"] == 100
-    assert run.innermost_frames["execute (duckdb/__init__.py)"] == 300
+    assert run.innermost_frames["execute (duckdb/__init__.py)"] == 300 and "benchmark driver" not in profiles
+    assert profiles["dbt"].innermost_frames["(no Python frame)"] == 10
     # py-spy's own short paths (relative to the sys.path entry) are kept as they are
     assert profiles["floor"].project_functions["<module> (bench/floor.py)"] == 7
     assert profiles["floor"].innermost_frames["execute (duckdb/__init__.py)"] == 7
