@@ -33,7 +33,7 @@ def test_a_second_run_with_nothing_new_changes_no_table(runs):
         assert first[table] == second[table], table
 
 
-def test_no_process_of_the_runs_uses_the_network(analytics):
+def test_no_process_of_the_cli_run_uses_the_network(analytics):
     events = audit_events(analytics.parent.parent)
     started = [e for e in events if e["event"] == "started"]
     assert any("dagster" in " ".join(e["detail"]) for e in started)

@@ -6,7 +6,7 @@ values stay data; limits reject a bomb and an oversized file with RF01; a link
 out of the landing folder leads nowhere; JSON's NaN, Infinity and 1e400 and
 invisible characters become the right findings; reports show scripts and
 formulas as text. (That no process of a run uses the network is shown on the
-examples' CLI runs: tests/test_examples_cli.py.)
+examples' CLI run: tests/test_examples_cli.py.)
 """
 
 from __future__ import annotations
