@@ -40,7 +40,8 @@ def test_publishing_comes_after_the_marts():
 
 
 def test_dbt_is_invoked_once_with_build():
-    assert dbt_build_args() == ["build"]
+    assert dbt_build_args(full_refresh=False) == ["build"]
+    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
 
 
 def test_the_dagster_dbt_hooks_we_override_still_exist():

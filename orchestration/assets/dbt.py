@@ -10,6 +10,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
+from orchestration.dbt_build_state import needs_full_refresh, project_fingerprint, record_build
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 from sources.layout import WarehouseLayout
 
@@ -75,9 +76,10 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         return dbt_resource_props["schema"]
 
 
-def dbt_build_args() -> list[str]:
-    """One invocation per run: dbt's start-up costs seconds each time."""
-    return ["build"]
+def dbt_build_args(full_refresh: bool) -> list[str]:
+    """One invocation per run: dbt's start-up costs seconds each time. The
+    incremental models are rebuilt whole when the project changed (dbt_build_state)."""
+    return ["build", "--full-refresh"] if full_refresh else ["build"]
 
 
 @dbt_assets(
@@ -93,12 +95,21 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: WarehouseDbtCli
     # No other process may hold the warehouse file while dbt runs.
     layout = warehouse.layout
     point_dbt_at(layout)
+    fingerprint = project_fingerprint(DBT_PROJECT_DIR)
+    full_refresh = needs_full_refresh(layout.warehouse_db, fingerprint)
+    context.log.info(
+        "dbt build: the whole warehouse (first build, or the project or dbt changed)"
+        if full_refresh
+        else "dbt build: i-Single Form models for the files taken in since the last build"
+    )
     tests_passed = 0
     # dbt's state lives with the warehouse it built: partial parsing then survives
     # from one night to the next, and nothing piles up in the repository.
-    for event in dbt.cli(dbt_build_args(), context=context, target_path=layout.dbt_target_dir).stream():
+    for event in dbt.cli(dbt_build_args(full_refresh), context=context, target_path=layout.dbt_target_dir).stream():
         if isinstance(event, dg.AssetObservation):
             tests_passed += 1  # a passed dbt test; a failed one raises when the stream ends
             continue
         yield event
-    context.log.info(f"dbt build: {tests_passed} dbt tests passed")
+    # Only now, dbt having succeeded: a failed or killed build is redone by the next run.
+    built_through = record_build(layout.warehouse_db, fingerprint, full_refresh)
+    context.log.info(f"dbt build: {tests_passed} dbt tests passed; files up to number {built_through} built")

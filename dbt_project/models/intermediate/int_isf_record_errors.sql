@@ -1,13 +1,19 @@
 -- i-Single Form rules that judge one record alone (IS01-IS08, IS10, IS11).
 -- IS09 needs the order records arrived in and lives in int_isf_submissions.
 -- Values of personal fields (a natural person's owner id, contacts) are left out.
+-- Incremental: each night judges the records of its new files only.
+{{ isf_incremental_config("file_seq > {{ isf_built_through() }}") }}
 {%- set required = [('submission_id', 'submission_id'), ('submitted_at', 'submitted_at_text'), ('period', 'period'),
                     ('factory_id', 'factory_id'), ('owner_id', 'owner_id'), ('factory_name', 'factory_name'),
                     ('tsic_code', 'tsic_code'), ('province_code', 'province_code'), ('location.type', 'location_type')] %}
 {%- set counts = ['workers_thai_male', 'workers_thai_female', 'workers_foreign_male', 'workers_foreign_female'] %}
 {%- set amounts = ['capital_baht', 'horsepower', 'production_value_baht', 'electricity_kwh', 'water_m3'] %}
-with submissions as (
-    select * from {{ ref('stg_isf_submissions') }} where is_object
+with batch as (
+    select * from {{ ref('stg_isf_submissions') }} where file_seq > {{ isf_built_through() }}
+),
+
+submissions as (
+    select * from batch where is_object
 ),
 
 numbers as (
@@ -52,7 +58,7 @@ checked as (
 
 -- IS02: a line that is not a JSON object
 select file_seq, record_number, 'IS02' as rule_id, null as column_name, null as value
-from {{ ref('stg_isf_submissions') }} where not is_object
+from batch where not is_object
 {%- for field, column in required %}
 union all
 select file_seq, record_number, 'IS01', '{{ field }}', null

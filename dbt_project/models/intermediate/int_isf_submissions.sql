@@ -2,19 +2,28 @@
 -- record_number) order across all runs; for each submission_id the copy seen
 -- first stands: a later copy with the same content is a duplicate (ignored,
 -- counted, not an error), one with different content breaks IS09.
+--
+-- Incremental: a record's outcome depends only on itself and on the copies
+-- that arrived before it, which later files cannot change; each night judges
+-- its new records against the first copies of their submission ids.
+{{ isf_incremental_config("file_seq > {{ isf_built_through() }}") }}
 with records as (
-    select * from {{ ref('stg_isf_submissions') }}
+    select * from {{ ref('stg_isf_submissions') }} where file_seq > {{ isf_built_through() }}
 ),
 
 record_errors as (
     select distinct file_seq, record_number from {{ ref('int_isf_record_errors') }}
+    where file_seq > {{ isf_built_through() }}
 ),
 
 first_copies as (
     select submission_id, arg_min(content_hash, (file_seq, record_number)) as first_hash,
            min((file_seq, record_number)) as first_position
-    from records
+    from {{ ref('stg_isf_submissions') }}
     where is_object and nullif(submission_id, '') is not null
+    {%- if is_incremental() %}
+      and submission_id in (select submission_id from records)
+    {%- endif %}
     group by submission_id
 ),
 

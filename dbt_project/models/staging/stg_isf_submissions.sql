@@ -6,6 +6,10 @@
 -- Each JSON function call parses the whole document again: the fields are
 -- taken with one call for their texts and one for their types (lists of
 -- paths), then read by position (docs/benchmarks.md).
+--
+-- Incremental: each night parses only the records of files taken in since the
+-- last successful build (macros/incremental.sql).
+{{ isf_incremental_config("file_seq > {{ isf_built_through() }}") }}
 {%- set text_fields = [
     'submission_id', 'submitted_at', 'period', 'factory_id', 'legacy_registration_no', 'owner_id',
     'factory_name', 'factory_class', 'tsic_code', 'province_code', 'location.type', 'location.estate_code',
@@ -39,6 +43,7 @@ with received as (
         files.file_sha256
     from {{ source('raw', 'isingleform_records') }} as records
     join {{ ref('stg_landed_files') }} as files using (file_seq)
+    where records.file_seq > {{ isf_built_through() }}
 ),
 
 records as (

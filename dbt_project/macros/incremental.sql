@@ -1,0 +1,36 @@
+{#- Incremental i-Single Form models (docs/benchmarks.md).
+
+    The raw tables are append-only and file_seq grows with every file taken in,
+    so a night's new records are exactly those of files after the last
+    successful build's `built_through_file_seq`, which the orchestration records
+    in build_state.dbt_builds once dbt has succeeded (orchestration/dbt_build_state.py).
+    Each incremental model deletes the rows its batch recomputes and appends
+    the batch, inside one transaction: a build that fails or is killed is redone
+    whole by the next one, and a changed project or dbt version is rebuilt with
+    --full-refresh. -#}
+
+{#- The last successful build's watermark; 0 (everything) on a full build. -#}
+{% macro isf_built_through() -%}
+    {%- set state = adapter.get_relation(database=target.database, schema='build_state', identifier='dbt_builds') if execute else none -%}
+    {%- if is_incremental() and state is not none -%}
+        (select coalesce(max(built_through_file_seq), 0) from {{ state }})
+    {%- else -%}
+        0
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The config of a model rebuilt for this night's batch only: `scope` is a
+    SQL condition on the model's own rows, those the batch replaces. -#}
+{% macro isf_incremental_config(scope) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where " ~ scope ~ "{% endif %}",
+    ) }}
+{%- endmacro %}
+
+{#- (factory_id, period) of the accepted submissions taken in since the last build. -#}
+{% macro isf_touched_factory_months() -%}
+    select distinct factory_id, period from {{ ref('int_isf_submissions') }}
+    where submission_status = 'accepted' and file_seq > {{ isf_built_through() }}
+{%- endmacro %}

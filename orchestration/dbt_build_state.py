@@ -1,0 +1,79 @@
+"""What the last successful dbt build of a warehouse built: which project, and
+files up to which `file_seq`. Plain functions, no Dagster.
+
+The incremental i-Single Form models (dbt_project/macros/incremental.sql) take
+the records of files after the last build's `built_through_file_seq`. That is
+sound because raw is append-only and file_seq only grows, and only while the
+models are what built the tables: a project whose models, macros, seeds or
+settings changed, or another dbt or DuckDB, is built with `--full-refresh`.
+The state lives in the warehouse file itself (`build_state.dbt_builds`, one row
+per successful build), so a restored or rebuilt warehouse carries its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+import duckdb
+
+BUILDS_TABLE = "build_state.dbt_builds"
+# What decides the tables dbt builds (tests and analyses only read them).
+PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds")
+BUILDING_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
+
+
+def project_fingerprint(project_dir: Path) -> str:
+    """SHA-256 of every file that decides what dbt builds, with its path, and of the
+    versions of the packages that build it."""
+    digest = hashlib.sha256()
+    for package in BUILDING_PACKAGES:
+        digest.update(f"{package}=={version(package)}\n".encode())
+    files = []
+    for part in PROJECT_PARTS:
+        path = project_dir / part
+        files.extend([path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()))
+    for path in files:
+        digest.update(path.relative_to(project_dir).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def last_built_project(warehouse_db: Path) -> str | None:
+    """The fingerprint of the project of the last successful build; None before the first."""
+    if not warehouse_db.exists():
+        return None
+    # Read-only, and closed before dbt starts: dbt refuses a file another process holds.
+    with duckdb.connect(str(warehouse_db), read_only=True) as con:
+        exists = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'build_state' AND table_name = 'dbt_builds'"
+        ).fetchall()[0][0]
+        if not exists:
+            return None
+        row = con.execute(f"SELECT project_fingerprint FROM {BUILDS_TABLE} ORDER BY built_through_file_seq DESC, built_at DESC LIMIT 1").fetchall()
+    return row[0][0] if row else None
+
+
+def needs_full_refresh(warehouse_db: Path, fingerprint: str) -> bool:
+    return last_built_project(warehouse_db) != fingerprint
+
+
+def record_build(warehouse_db: Path, fingerprint: str, full_refresh: bool) -> int:
+    """After dbt succeeded: every file taken in so far is built. Returns that watermark.
+    (Nothing writes raw while dbt builds: the nightly run is the warehouse's one writer.)"""
+    with duckdb.connect(str(warehouse_db)) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS build_state")
+        con.execute(
+            f"""CREATE TABLE IF NOT EXISTS {BUILDS_TABLE} (
+                    built_at TIMESTAMPTZ NOT NULL,
+                    project_fingerprint VARCHAR NOT NULL,
+                    full_refresh BOOLEAN NOT NULL,
+                    built_through_file_seq BIGINT NOT NULL)"""
+        )
+        [(watermark,)] = con.execute("SELECT coalesce(max(file_seq), 0) FROM raw.landed_files").fetchall()
+        con.execute(
+            f"INSERT INTO {BUILDS_TABLE} VALUES (?, ?, ?, ?)", [datetime.now(timezone.utc), fingerprint, full_refresh, watermark]
+        )
+    return watermark

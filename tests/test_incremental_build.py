@@ -1,0 +1,132 @@
+"""The incremental i-Single Form models: nights built one on another equal the
+same warehouse rebuilt whole (`--full-refresh`), and a changed project is rebuilt whole.
+
+Three nights through Dagster's intake and the real dbt build (no reports, no GX):
+1. a factory's four months, January far above the three before it (IS12);
+2. corrections of November and December that raise the baseline, so that
+   January's warning must go; a correction of January; a re-sent line
+   (duplicate); a conflicting copy (IS09); a new factory;
+3. a line breaking record rules, and an export of a single submission.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_models
+from orchestration.assets.intake import landing_intake
+from orchestration.dbt_build_state import project_fingerprint, record_build
+from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
+from tests.conftest import query
+from tests.two_nights import jsonl, submission
+
+pytestmark = pytest.mark.e2e
+
+DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "quality", "quarantine")
+
+NIGHTS = [
+    {
+        "months.jsonl": jsonl(
+            submission("M-10", "2565-10", "2022-11-05T09:00:00+07:00"),
+            submission("M-11", "2565-11", "2022-12-05T09:00:00+07:00"),
+            submission("M-12", "2565-12", "2023-01-05T09:00:00+07:00"),
+            submission("M-01", "2566-01", "2023-02-05T09:00:00+07:00", electricity_kwh=600_000),
+        ),
+    },
+    {
+        "corrections.jsonl": jsonl(
+            submission("M-11-fix", "2565-11", "2022-12-20T09:00:00+07:00", electricity_kwh=300_000),
+            submission("M-12-fix", "2565-12", "2023-01-20T09:00:00+07:00", electricity_kwh=300_000),
+            submission("M-01-fix", "2566-01", "2023-02-20T09:00:00+07:00", electricity_kwh=700_000),
+            submission("M-10", "2565-10", "2022-11-05T09:00:00+07:00"),  # the same line again: a duplicate
+            submission("M-11", "2565-11", "2022-12-05T09:00:00+07:00", factory_name="changed"),  # IS09
+            submission("N-01", "2566-01", "2023-02-06T09:00:00+07:00", factory_id="10500000225401", province_code="50"),
+        ),
+    },
+    {
+        "broken.jsonl": jsonl(submission("B-01", "2566-02", "2023-03-05T09:00:00+07:00", tsic_code="04100", owner_id="123")),
+        "late.json": json.dumps(submission("L-02", "2566-02", "2023-03-06T09:00:00+07:00"), ensure_ascii=False),
+    },
+]
+
+
+def build(landing: Path, warehouse: Path) -> None:
+    result = dg.materialize(
+        [landing_intake, warehouse_dbt_models],
+        resources={
+            "warehouse": WarehouseResource(landing_dir=str(landing), warehouse_dir=str(warehouse)),
+            "dbt": WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        },
+        raise_on_error=False,
+    )
+    assert result.success
+
+
+def derived_tables(db: Path) -> dict[str, list[tuple]]:
+    tables = query(db, "SELECT schema_name, table_name FROM duckdb_tables() WHERE list_contains(?, schema_name) ORDER BY ALL",
+                   [list(DERIVED_SCHEMAS)])  # fmt: skip
+    return {f"{s}.{t}": query(db, f'SELECT * FROM "{s}"."{t}" ORDER BY ALL') for s, t in tables}
+
+
+def is12_warnings(db: Path) -> list[str]:
+    return [s for (s,) in query(db, """SELECT submissions.submission_id FROM intermediate.int_isf_warnings AS warnings
+                                      JOIN intermediate.int_isf_submissions AS submissions USING (file_seq, record_number)
+                                      ORDER BY 1""")]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def nights(tmp_path_factory):
+    root = tmp_path_factory.mktemp("incremental")
+    landing, warehouse = root / "landing", root / "warehouse"
+    (landing / "regional_reports").mkdir(parents=True)
+    (landing / "isingleform").mkdir()
+    db = warehouse / "warehouse.duckdb"
+    warnings_after = []
+    for night in NIGHTS:
+        for name, text in night.items():
+            (landing / "isingleform" / name).write_text(text, encoding="utf-8")
+        build(landing, warehouse)
+        warnings_after.append(is12_warnings(db))
+    incremental = derived_tables(db)
+    # The project "changed": the next build must rebuild everything from raw.
+    record_build(db, "another project", full_refresh=False)
+    build(landing, warehouse)
+    return db, warnings_after, incremental, derived_tables(db)
+
+
+def test_a_correction_of_earlier_months_removes_a_later_months_warning(nights):
+    _, warnings_after, _, _ = nights
+    assert warnings_after[0] == ["M-01"]
+    # November and December now 15,000 kWh per worker: January's 30,000 and 35,000 are not ten times that.
+    assert warnings_after[1] == []
+
+
+def test_nights_built_one_on_another_equal_a_full_rebuild(nights):
+    _, _, incremental, full = nights
+    assert incremental.keys() == full.keys()
+    assert "intermediate.int_isf_current" in full and full["intermediate.int_isf_submissions"]
+    for table in full:
+        assert incremental[table] == full[table], f"{table} differs between the incremental nights and a full rebuild"
+
+
+def test_each_build_is_recorded_and_a_changed_project_is_rebuilt_whole(nights):
+    db, _, _, _ = nights
+    builds = query(db, "SELECT project_fingerprint, full_refresh, built_through_file_seq FROM build_state.dbt_builds ORDER BY built_at")
+    fingerprint = project_fingerprint(Path(dbt_project.project_dir))
+    files = query(db, "SELECT count(*) FROM raw.landed_files")[0][0]
+    assert [(f == fingerprint, full) for f, full, _ in builds] == [(True, True), (True, False), (True, False), (False, False), (True, True)]
+    assert builds[-1][2] == files == 4  # every file taken in is built
+
+
+def test_statuses_across_nights(nights):
+    db, _, _, full = nights
+    statuses = dict(query(db, "SELECT submission_id || '@' || file_seq, submission_status FROM intermediate.int_isf_submissions"))
+    assert sorted(statuses.values()).count("duplicate") == 1
+    current = dict(query(db, "SELECT period, submission_id FROM marts.factory_month WHERE factory_id = '10510000125401'"))
+    assert current == {"2565-10": "M-10", "2565-11": "M-11-fix", "2565-12": "M-12-fix", "2566-01": "M-01-fix", "2566-02": "L-02"}
+    rules = {rule for (rule,) in query(db, "SELECT DISTINCT rule_id FROM quality.findings")}
+    assert {"IS09", "IS03", "IS06"} <= rules and "IS12" not in rules
