@@ -19,7 +19,6 @@ from pathlib import Path
 
 import duckdb
 
-BUILDS_TABLE = "build_state.dbt_builds"
 # What decides the tables dbt builds (tests and analyses only read them).
 PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds")
 BUILDING_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
@@ -52,7 +51,7 @@ def last_built_project(warehouse_db: Path) -> str | None:
         ).fetchall()[0][0]
         if not exists:
             return None
-        row = con.execute(f"SELECT project_fingerprint FROM {BUILDS_TABLE} ORDER BY built_through_file_seq DESC, built_at DESC LIMIT 1").fetchall()
+        row = con.execute("SELECT project_fingerprint FROM build_state.dbt_builds ORDER BY built_through_file_seq DESC, built_at DESC LIMIT 1").fetchall()
     return row[0][0] if row else None
 
 
@@ -66,7 +65,7 @@ def record_build(warehouse_db: Path, fingerprint: str, full_refresh: bool) -> in
     with duckdb.connect(str(warehouse_db)) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS build_state")
         con.execute(
-            f"""CREATE TABLE IF NOT EXISTS {BUILDS_TABLE} (
+            """CREATE TABLE IF NOT EXISTS build_state.dbt_builds (
                     built_at TIMESTAMPTZ NOT NULL,
                     project_fingerprint VARCHAR NOT NULL,
                     full_refresh BOOLEAN NOT NULL,
@@ -74,6 +73,6 @@ def record_build(warehouse_db: Path, fingerprint: str, full_refresh: bool) -> in
         )
         [(watermark,)] = con.execute("SELECT coalesce(max(file_seq), 0) FROM raw.landed_files").fetchall()
         con.execute(
-            f"INSERT INTO {BUILDS_TABLE} VALUES (?, ?, ?, ?)", [datetime.now(timezone.utc), fingerprint, full_refresh, watermark]
+            "INSERT INTO build_state.dbt_builds VALUES (?, ?, ?, ?)", [datetime.now(timezone.utc), fingerprint, full_refresh, watermark]
         )
     return watermark
