@@ -193,6 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    args.workdir = args.workdir.resolve()  # DAGSTER_HOME and the nights' folders must be absolute
     args.workdir.mkdir(parents=True, exist_ok=True)
     results = benchmark(sizes, args.incremental, args.incremental_files, args.submitters, args.workdir)
     text = table(results)

@@ -5,8 +5,8 @@
     successful build's `built_through_file_seq`, which the orchestration records
     in build_state.dbt_builds once dbt has succeeded (orchestration/dbt_build_state.py).
     Each incremental model deletes the rows its batch recomputes and appends
-    the batch, inside one transaction: a build that fails or is killed is redone
-    whole by the next one, and a changed project or dbt version is rebuilt with
+    the batch, inside one transaction: the files of a build that fails or is
+    killed are taken again by the next one, and a changed project or dbt version is rebuilt with
     --full-refresh. -#}
 
 {#- The last successful build's watermark; 0 (everything) on a full build. -#}
