@@ -69,6 +69,9 @@ CORRECTION = jsonl(
 )
 
 
+READERS_WATCH_SECONDS = 24
+
+
 def month_report(entrepreneurs: int) -> str:
     return HEADER + f"Chiang Mai,OTOP,training,{entrepreneurs},,,\n"
 
@@ -104,8 +107,11 @@ def build_two_nights(root: Path) -> TwoNights:
     (reports / "PIO51_result_2565-11.csv").write_text(HEADER + "ลำพูน,CE,a,31,,,\n", encoding="utf-8")
     (factories / "correction.jsonl").write_text(CORRECTION, encoding="utf-8")
     with readers_watching(analytics, root / "stop_reading") as readers:
+        watching_since = time.monotonic()
         time.sleep(2)
         result = materialize_nightly_load(root / "landing", root / "warehouse", with_gx_checks=False)
-        time.sleep(2)
+        # An incremental night can be over in seconds; the readers (one query every
+        # 3 s) keep watching long enough to show they read before, during and after it.
+        time.sleep(max(2.0, READERS_WATCH_SECONDS - (time.monotonic() - watching_since)))
     assert result.success
     return TwoNights(analytics, files_after_first, readers)
