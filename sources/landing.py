@@ -152,15 +152,19 @@ class Archive:
             source = open_regular(source_file)
         except OSError as error:
             raise ContentChanged(f"{source_file} is gone or no longer a regular file: {error}") from None
+        # The copy is hashed as it is written (not read back: a third pass over
+        # every byte), and only a copy of exactly the content seen takes its name.
+        digest = hashlib.sha256()
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp, source as src:
             while chunk := src.read(_CHUNK):
+                digest.update(chunk)
                 tmp.write(chunk)
             tmp.flush()
             os.fsync(tmp.fileno())
-        os.replace(tmp.name, target)
-        if sha256_of(target) != sha256:
-            target.unlink()
+        if digest.hexdigest() != sha256:
+            os.unlink(tmp.name)
             raise ContentChanged(f"{source_file} changed while it was being archived")
+        os.replace(tmp.name, target)
         return target
 
     def sightings(self) -> Iterator[dict]:

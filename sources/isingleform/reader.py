@@ -36,12 +36,21 @@ INSERT INTO raw.isingleform_records (file_seq, record_number, record_text)
 SELECT ?, line_number, line
 FROM (
     SELECT
-        generate_subscripts(lines, 1) AS line_number,
-        -- a Windows line end and a byte-order mark are not part of the record
-        ltrim(rtrim(unnest(lines), chr(13)), chr(65279)) AS line
-    FROM (SELECT string_split(content, chr(10)) AS lines FROM read_text(?))
+        line_number,
+        -- A Windows line end and a byte-order mark are not part of the record. The
+        -- guards matter at scale: rtrim and ltrim read the whole line, ends_with
+        -- and starts_with only its end.
+        CASE WHEN starts_with(line, chr(65279)) THEN ltrim(line, chr(65279)) ELSE line END AS line
+    FROM (
+        SELECT line_number, CASE WHEN ends_with(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS line
+        FROM (
+            SELECT generate_subscripts(lines, 1) AS line_number, unnest(lines) AS line
+            FROM (SELECT string_split(content, chr(10)) AS lines FROM read_text(?))
+        )
+    )
 )
-WHERE trim(line) <> ''
+-- blank: nothing but Unicode spaces (what trim() removes), told without reading a whole line
+WHERE NOT regexp_full_match(line, '\p{Zs}*')
 """
 
 _JSON_ARRAY_SQL = """
