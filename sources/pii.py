@@ -25,7 +25,7 @@ _OWNER_IDS_SQL = """
 SELECT DISTINCT owner_id FROM (
     SELECT trim(translate(json_extract_string(record_text, '$.owner_id'), '๐๑๒๓๔๕๖๗๘๙', '0123456789')) AS owner_id
     FROM raw.isingleform_records
-    WHERE json_valid(record_text) AND json_type(record_text) = 'OBJECT'
+    WHERE file_seq > ? AND json_valid(record_text) AND json_type(record_text) = 'OBJECT'
 )
 WHERE owner_id IS NOT NULL AND owner_id <> '' AND NOT starts_with(owner_id, '0')
   AND owner_id NOT IN (SELECT owner_id FROM pii.owner_keys)
@@ -60,10 +60,16 @@ def _fingerprint(key: bytes) -> str:
 
 def refresh_owner_keys(con: duckdb.DuckDBPyConnection, key: bytes) -> int:
     """Hash every natural person's id not hashed yet; all of them again if the key changed.
-    Returns the number of ids hashed."""
+    Returns the number of ids hashed.
+
+    Only records of files taken in since the last refresh are read
+    (`pii.hashed_through`, committed with the hashes): a night reads its own
+    files, not the whole history, and a night that crashed before hashing is
+    caught up by the next."""
     con.execute("CREATE SCHEMA IF NOT EXISTS pii")
     con.execute("CREATE TABLE IF NOT EXISTS pii.owner_keys (owner_id VARCHAR PRIMARY KEY, owner_key VARCHAR NOT NULL)")
     con.execute("CREATE TABLE IF NOT EXISTS pii.key_fingerprint (fingerprint VARCHAR NOT NULL)")
+    con.execute("CREATE TABLE IF NOT EXISTS pii.hashed_through (file_seq BIGINT NOT NULL)")
     fingerprint = _fingerprint(key)
     stored = con.execute("SELECT fingerprint FROM pii.key_fingerprint").fetchall()
     con.begin()
@@ -71,11 +77,15 @@ def refresh_owner_keys(con: duckdb.DuckDBPyConnection, key: bytes) -> int:
         if stored != [(fingerprint,)]:
             con.execute("DELETE FROM pii.owner_keys")
             con.execute("DELETE FROM pii.key_fingerprint")
+            con.execute("DELETE FROM pii.hashed_through")
             con.execute("INSERT INTO pii.key_fingerprint VALUES (?)", [fingerprint])
-        ids = [owner_id for (owner_id,) in con.execute(_OWNER_IDS_SQL).fetchall()]
+        [(through,)] = con.execute("SELECT coalesce(max(file_seq), 0) FROM pii.hashed_through").fetchall()
+        ids = [owner_id for (owner_id,) in con.execute(_OWNER_IDS_SQL, [through]).fetchall()]
         if ids:
             frame = pd.DataFrame({"owner_id": ids, "owner_key": [owner_key(key, i) for i in ids]}, dtype=object)
             insert_frame(con, "pii.owner_keys", frame)
+        con.execute("DELETE FROM pii.hashed_through")
+        con.execute("INSERT INTO pii.hashed_through SELECT coalesce(max(file_seq), ?) FROM raw.isingleform_records", [through])
         con.commit()
     except BaseException:
         con.rollback()
