@@ -34,9 +34,18 @@
     (((cast(substr({{ period }}, 6, 2) as integer) + 2) % 12) // 3 + 1)
 {%- endmacro %}
 
-{#- The text as a person sees it: sources/thai.py INVISIBLE_CHARACTERS removed. -#}
+{#- The text as a person sees it: sources/thai.py INVISIBLE_CHARACTERS removed.
+    Few texts hold any: the byte search of contains() tells them several times
+    faster than the regular expression would (a million records a night). -#}
 {% macro visible_text(text) -%}
-    regexp_replace({{ text }}, '[\x{AD}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]', '', 'g')
+    {%- set invisible = [
+        0xAD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+        0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF,
+    ] -%}
+    case when {% for c in invisible %}contains({{ text }}, chr({{ c }})){{ ' or ' if not loop.last }}{% endfor %}
+        then regexp_replace({{ text }}, '[{% for c in invisible %}{{ '\\x{%X}' % c }}{% endfor %}]', '', 'g')
+        else {{ text }}
+    end
 {%- endmacro %}
 
 {#- Text damaged by a wrong encoding: U+FFFD, C1 controls, Thai UTF-8 read as Latin-1. -#}

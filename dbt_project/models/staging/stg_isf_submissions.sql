@@ -3,9 +3,10 @@
 -- each numeric field keeps its text and JSON type for the rules. May hold
 -- personal data (owner ids, contacts): internal only.
 --
--- Each JSON function call parses the whole document again: the fields are
--- taken with one call for their texts and one for their types (lists of
--- paths), then read by position (docs/benchmarks.md).
+-- Each JSON function call parses the whole document again, so a record is
+-- parsed three times: the cast that tells valid JSON, one call for the root's
+-- and every field's type, one for every field's text (lists of paths, read by
+-- position; docs/benchmarks.md).
 --
 -- Incremental: each night parses only the records of files taken in since the
 -- last successful build (macros/incremental.sql).
@@ -47,22 +48,27 @@ with received as (
 ),
 
 records as (
-    select *, coalesce(json_valid(record_text), false) as is_valid_json from received
+    -- NULL unless valid JSON; the cast keeps the text as it is
+    select *, try_cast(record_text as json) as any_json from received
+),
+
+typed as (
+    -- the first type is the root's
+    select *, json_type(any_json, ['$', {% for path in paths %}'$.{{ path }}'{{ ', ' if not loop.last }}{% endfor %}]) as root_and_field_types
+    from records
 ),
 
 objects as (
     select
         *,
-        case when is_valid_json then json_type(record_text) = 'OBJECT' else false end as is_object,
-        case when is_valid_json and json_type(record_text) = 'OBJECT' then record_text::json end as doc
-    from records
+        coalesce(root_and_field_types[1] = 'OBJECT', false) as is_object,
+        case when root_and_field_types[1] = 'OBJECT' then any_json end as doc,
+        case when root_and_field_types[1] = 'OBJECT' then root_and_field_types[2:] end as types
+    from typed
 ),
 
 fields as (
-    select
-        *,
-        json_extract_string(doc, [{% for path in paths %}'$.{{ path }}'{{ ', ' if not loop.last }}{% endfor %}]) as texts,
-        json_type(doc, [{% for path in paths %}'$.{{ path }}'{{ ', ' if not loop.last }}{% endfor %}]) as types
+    select *, json_extract_string(doc, [{% for path in paths %}'$.{{ path }}'{{ ', ' if not loop.last }}{% endfor %}]) as texts
     from objects
 )
 
