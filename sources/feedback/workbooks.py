@@ -1,9 +1,9 @@
 """Feedback workbooks, ready to mail back: one per regional submitter, one per
 province for the factories its provincial office follows up.
 
-Every text cell is written as a string cell (openpyxl would otherwise store a
-value starting with `=` as a formula): a submitted value such as
-`=HYPERLINK(...)` or `@SUM(...)` comes back as the text it was, never as
+Every text is written as a string cell (openpyxl would otherwise store a value
+starting with `=` as a formula and `#N/A` as an error): a submitted value such
+as `=HYPERLINK(...)` or `@SUM(...)` comes back as the text it was, never as
 something Excel evaluates.
 """
 
@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
 from sources.feedback.data import QualityData
@@ -101,10 +102,13 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, columns: dict[str, s
 
 
 def _cell(sheet, value):
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # text, even when it starts with = + - @
-        return cell
+        if value.startswith("=") or value in ERROR_CODES:
+            # openpyxl would store these as a formula or an error: a text cell instead
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value  # a plain string is a text cell already, and far cheaper at 30,000 rows
+    if value is None or pd.isna(value):
+        return None
     return int(value) if float(value).is_integer() else float(value)
