@@ -5,7 +5,9 @@ The incremental i-Single Form models (dbt_project/macros/incremental.sql) take
 the records of files after the last build's `built_through_file_seq`. That is
 sound because raw is append-only and file_seq only grows, and only while the
 models are what built the tables: a project whose models, macros, seeds or
-settings changed, or another dbt or DuckDB, is built with `--full-refresh`.
+settings changed, or another dbt or DuckDB, is built with `--full-refresh`;
+so is a warehouse whose owner-id key was rotated (every owner key in
+`marts.factory_month` changes with it).
 The state lives in the warehouse file itself (`build_state.dbt_builds`, one row
 per successful build), so a restored or rebuilt warehouse carries its own.
 """
@@ -40,19 +42,35 @@ def project_fingerprint(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def build_fingerprint(project_dir: Path, warehouse_db: Path) -> str:
+    """The project's fingerprint and that of the key the warehouse hashes owner ids
+    with (sources/pii.py; never the key itself)."""
+    return hashlib.sha256(f"{project_fingerprint(project_dir)}\n{owner_key_fingerprint(warehouse_db) or ''}".encode()).hexdigest()
+
+
+def owner_key_fingerprint(warehouse_db: Path) -> str | None:
+    return _first_value(warehouse_db, "pii", "key_fingerprint", "SELECT fingerprint FROM pii.key_fingerprint")
+
+
 def last_built_project(warehouse_db: Path) -> str | None:
     """The fingerprint of the project of the last successful build; None before the first."""
+    return _first_value(
+        warehouse_db, "build_state", "dbt_builds",
+        "SELECT project_fingerprint FROM build_state.dbt_builds ORDER BY built_through_file_seq DESC, built_at DESC LIMIT 1",
+    )  # fmt: skip
+
+
+def _first_value(warehouse_db: Path, schema: str, table: str, sql: str):
+    """The first value `sql` returns, None if the warehouse or the table it reads is not there yet."""
     if not warehouse_db.exists():
         return None
     # Read-only, and closed before dbt starts: dbt refuses a file another process holds.
     with duckdb.connect(str(warehouse_db), read_only=True) as con:
-        exists = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'build_state' AND table_name = 'dbt_builds'"
-        ).fetchall()[0][0]
-        if not exists:
-            return None
-        row = con.execute("SELECT project_fingerprint FROM build_state.dbt_builds ORDER BY built_through_file_seq DESC, built_at DESC LIMIT 1").fetchall()
-    return row[0][0] if row else None
+        [(exists,)] = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
+        ).fetchall()
+        rows = con.execute(sql).fetchall() if exists else []
+    return rows[0][0] if rows else None
 
 
 def needs_full_refresh(warehouse_db: Path, fingerprint: str) -> bool:

@@ -7,6 +7,7 @@ Three nights through Dagster's intake and the real dbt build (no reports, no GX)
    January's warning must go; a correction of January; a re-sent line
    (duplicate); a conflicting copy (IS09); a new factory;
 3. a line breaking record rules, and an export of a single submission.
+Then the same warehouse rebuilt whole, and a night under a rotated owner-id key.
 """
 
 from __future__ import annotations
@@ -19,14 +20,18 @@ import pytest
 
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_models
 from orchestration.assets.intake import landing_intake
-from orchestration.dbt_build_state import project_fingerprint, record_build
+from orchestration.dbt_build_state import build_fingerprint, record_build
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
+from sources.pii import owner_key
 from tests.conftest import query
 from tests.two_nights import jsonl, submission
 
 pytestmark = pytest.mark.e2e
 
 DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "quality", "quarantine")
+
+NATURAL_PERSON = "3100600445635"  # an owner id that only ever appears as its keyed hash
+ROTATED_KEY = "a new key from the vault"
 
 NIGHTS = [
     {
@@ -44,7 +49,8 @@ NIGHTS = [
             submission("M-01-fix", "2566-01", "2023-02-20T09:00:00+07:00", electricity_kwh=700_000),
             submission("M-10", "2565-10", "2022-11-05T09:00:00+07:00"),  # the same line again: a duplicate
             submission("M-11", "2565-11", "2022-12-05T09:00:00+07:00", factory_name="changed"),  # IS09
-            submission("N-01", "2566-01", "2023-02-06T09:00:00+07:00", factory_id="10500000225401", province_code="50"),
+            submission("N-01", "2566-01", "2023-02-06T09:00:00+07:00", factory_id="10500000225401", province_code="50",
+                       owner_id=NATURAL_PERSON),
         ),
     },
     {
@@ -95,18 +101,24 @@ def nights(tmp_path_factory):
     # The project "changed": the next build must rebuild everything from raw.
     record_build(db, "another project", full_refresh=False)
     build(landing, warehouse)
-    return db, warnings_after, incremental, derived_tables(db)
+    full = derived_tables(db)
+    fingerprint = build_fingerprint(Path(dbt_project.project_dir), db)
+    # The owner-id key is rotated, with nothing new to take in.
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("WAREHOUSE_PII_KEY", ROTATED_KEY)
+        build(landing, warehouse)
+    return db, warnings_after, incremental, full, fingerprint
 
 
 def test_a_correction_of_earlier_months_removes_a_later_months_warning(nights):
-    _, warnings_after, _, _ = nights
+    _, warnings_after, _, _, _ = nights
     assert warnings_after[0] == ["M-01"]
     # November and December now 15,000 kWh per worker: January's 30,000 and 35,000 are not ten times that.
     assert warnings_after[1] == []
 
 
 def test_nights_built_one_on_another_equal_a_full_rebuild(nights):
-    _, _, incremental, full = nights
+    _, _, incremental, full, _ = nights
     assert incremental.keys() == full.keys()
     assert "intermediate.int_isf_current" in full and full["intermediate.int_isf_submissions"]
     for table in full:
@@ -114,16 +126,26 @@ def test_nights_built_one_on_another_equal_a_full_rebuild(nights):
 
 
 def test_each_build_is_recorded_and_a_changed_project_is_rebuilt_whole(nights):
-    db, _, _, _ = nights
+    db, _, _, _, fingerprint = nights
     builds = query(db, "SELECT project_fingerprint, full_refresh, built_through_file_seq FROM build_state.dbt_builds ORDER BY built_at")
-    fingerprint = project_fingerprint(Path(dbt_project.project_dir))
     files = query(db, "SELECT count(*) FROM raw.landed_files")[0][0]
-    assert [(f == fingerprint, full) for f, full, _ in builds] == [(True, True), (True, False), (True, False), (False, False), (True, True)]
-    assert builds[-1][2] == files == 4  # every file taken in is built
+    assert [(f == fingerprint, full) for f, full, _ in builds[:5]] == [(True, True), (True, False), (True, False), (False, False), (True, True)]
+    assert builds[4][2] == files == 4  # every file taken in is built
+
+
+def test_a_rotated_owner_id_key_rebuilds_every_owner_key(nights):
+    db, _, _, _, fingerprint = nights
+    [(rotated_fingerprint, full_refresh)] = query(
+        db, "SELECT project_fingerprint, full_refresh FROM build_state.dbt_builds ORDER BY built_at DESC LIMIT 1"
+    )
+    assert full_refresh and rotated_fingerprint != fingerprint
+    assert query(db, "SELECT owner_key FROM marts.factory_month WHERE submission_id = 'N-01'") == [
+        (owner_key(ROTATED_KEY.encode(), NATURAL_PERSON),)
+    ]
 
 
 def test_statuses_across_nights(nights):
-    db, _, _, full = nights
+    db, _, _, full, _ = nights
     statuses = dict(query(db, "SELECT submission_id || '@' || file_seq, submission_status FROM intermediate.int_isf_submissions"))
     assert sorted(statuses.values()).count("duplicate") == 1
     current = dict(query(db, "SELECT period, submission_id FROM marts.factory_month WHERE factory_id = '10510000125401'"))

@@ -28,6 +28,7 @@ REVIEWED = {
     ("sources/publish.py", "_quote_literal(comment)"): "the models' own descriptions, quoted",
     ("sources/publish.py", "target"): "schema.table built from the quoted names above",
     ("sources/run_summary.py", "mart"): "tables of the marts schema: dbt models",
+    ("orchestration/dbt_build_state.py", "sql"): "_first_value's statement: a string literal at each call",
 }
 
 

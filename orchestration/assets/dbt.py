@@ -10,7 +10,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
-from orchestration.dbt_build_state import needs_full_refresh, project_fingerprint, record_build
+from orchestration.dbt_build_state import build_fingerprint, needs_full_refresh, record_build
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 from sources.layout import WarehouseLayout
 
@@ -95,10 +95,10 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: WarehouseDbtCli
     # No other process may hold the warehouse file while dbt runs.
     layout = warehouse.layout
     point_dbt_at(layout)
-    fingerprint = project_fingerprint(DBT_PROJECT_DIR)
+    fingerprint = build_fingerprint(DBT_PROJECT_DIR, layout.warehouse_db)
     full_refresh = needs_full_refresh(layout.warehouse_db, fingerprint)
     context.log.info(
-        "dbt build: the whole warehouse (first build, or the project or dbt changed)"
+        "dbt build: the whole warehouse (first build, or the project, dbt or the owner-id key changed)"
         if full_refresh
         else "dbt build: i-Single Form models for the files taken in since the last build"
     )

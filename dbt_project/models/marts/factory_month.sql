@@ -1,5 +1,17 @@
 -- One row per factory and month: the current submission. A natural person's
 -- owner id appears only as its keyed hash; contacts not at all.
+--
+-- Incremental: each night rewrites the factory-months its new accepted
+-- submissions touch (as int_isf_current does). A row's other inputs change only
+-- with the seeds (the project) or the owner-id key, and either means a full
+-- rebuild (orchestration/dbt_build_state.py).
+{{ isf_incremental_config("(factory_id, period) in (select (factory_id, period) from ({{ isf_touched_factory_months() }}))") }}
+-- depends_on: {{ ref('int_isf_submissions') }}
+{%- if is_incremental() %}
+with touched as (
+    {{ isf_touched_factory_months() }}
+)
+{% endif %}
 select
     current.period,
     current.fiscal_year,
@@ -25,3 +37,6 @@ left join {{ source('pii', 'owner_keys') }} as owner_keys on owner_keys.owner_id
 join {{ ref('tsic_divisions') }} as divisions on divisions.division = substr(current.tsic_code, 1, 2)
 join {{ ref('int_province_region_by_fiscal_year') }} as zoning
     on zoning.province_code = current.province_code and zoning.fiscal_year = current.fiscal_year
+{%- if is_incremental() %}
+semi join touched using (factory_id, period)
+{%- endif %}
