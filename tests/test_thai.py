@@ -66,21 +66,31 @@ def test_visible_text_drops_only_what_nobody_sees():
     assert visible_text("ก ข\tค\n๑") == "ก ข\tค\n๑"
 
 
-def test_the_sql_visible_text_macro_drops_the_same_characters():
-    """sources/thai.py and the dbt macro keep one list each; DuckDB checks they agree,
-    on texts with and without them (the macro only rewrites texts that hold one)."""
+def _thai_macro_over(texts: list, macro: str) -> list:
+    """The dbt macro `macro` of macros/thai.sql, rendered and run by DuckDB over each text."""
     from pathlib import Path
 
     import duckdb
     import jinja2
 
+    macros = (Path(__file__).resolve().parents[1] / "dbt_project" / "macros" / "thai.sql").read_text(encoding="utf-8")
+    macro_sql = getattr(jinja2.Environment(extensions=["jinja2.ext.do"]).from_string(macros).module, macro)("t")
+    with duckdb.connect() as con:
+        return [row[0] for row in con.execute(f"SELECT {macro_sql} FROM unnest(?) WITH ORDINALITY AS texts(t, n) ORDER BY n", [texts]).fetchall()]
+
+
+def test_the_sql_visible_text_macro_drops_the_same_characters():
+    """sources/thai.py and the dbt macro keep one list each; DuckDB checks they agree,
+    on texts with and without them (the macro only rewrites texts that hold one)."""
     from sources.thai import INVISIBLE_CHARACTERS, visible_text
 
-    macros = (Path(__file__).resolve().parents[1] / "dbt_project" / "macros" / "thai.sql").read_text(encoding="utf-8")
-    macro_sql = jinja2.Environment(extensions=["jinja2.ext.do"]).from_string(macros).module.visible_text("t")
     nearby = "".join(chr(c) for c in range(0x00A0, 0x2100) if chr(c) not in INVISIBLE_CHARACTERS)
     texts = [INVISIBLE_CHARACTERS, nearby, "ลำพูน", *(f"ลำ{c}พูน{c}" for c in INVISIBLE_CHARACTERS), "", None]
-    with duckdb.connect() as con:
-        got = [row[0] for row in con.execute(f"SELECT {macro_sql} FROM unnest(?) AS texts(t)", [texts]).fetchall()]
+    got = _thai_macro_over(texts, "visible_text")
     assert got == [None if t is None else visible_text(t) for t in texts]
     assert got[:3] == ["", nearby, "ลำพูน"]
+
+
+def test_the_sql_arabic_digits_macro_agrees_with_python():
+    texts = ["๐๑๒๓๔๕๖๗๘๙", "๑,๒๓๔.๕", "ลำพูน ๕๑", "10510000125401", "ลำพูน", "๙0๙", "", None]
+    assert _thai_macro_over(texts, "arabic_digits") == [None if t is None else arabic_digits(t) for t in texts]
