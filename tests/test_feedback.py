@@ -1,5 +1,7 @@
 """The quality report and the feedback workbooks, on hostile warehouse text."""
 
+import dataclasses
+import json
 import re
 import zipfile
 from datetime import datetime, timezone
@@ -136,3 +138,49 @@ def test_workbooks_are_serialised_with_lxml():
     import openpyxl
 
     assert openpyxl.LXML
+
+
+def test_only_workbooks_whose_rows_changed_are_written_again(tmp_path):
+    data = _data()
+    written = write_feedback_workbooks(data, tmp_path)
+    stamps = {p.name: p.stat().st_ino for p in written}
+    assert write_feedback_workbooks(data, tmp_path) == written
+    assert {p.name: p.stat().st_ino for p in written} == stamps  # nothing new: nothing rewritten (a rewrite replaces the file)
+
+    data.findings.loc[data.findings["source"] == "isingleform", "value"] = "99"
+    write_feedback_workbooks(data, tmp_path)
+    assert (tmp_path / "IPC01.xlsx").stat().st_ino == stamps["IPC01.xlsx"]
+    province = factory_workbook_name("50")
+    assert (tmp_path / province).stat().st_ino != stamps[province]
+    assert load_workbook(tmp_path / province)["ข้อผิดพลาด"]["I2"].value == "99"
+
+
+def test_a_missing_workbook_or_a_damaged_record_of_them_is_written_again(tmp_path):
+    data = _data()
+    write_feedback_workbooks(data, tmp_path)
+    (tmp_path / "IPC01.xlsx").unlink()
+    write_feedback_workbooks(data, tmp_path)
+    assert load_workbook(tmp_path / "IPC01.xlsx")["ข้อผิดพลาด"]["A1"].value == "ไฟล์ (File)"
+
+    (tmp_path / ".workbook-fingerprints.json").write_text('{"IPC01.xlsx": 1, "../index.html": "x", "index.html": "x"', encoding="utf-8")
+    (tmp_path / "index.html").write_text("the report", encoding="utf-8")
+    stamp = (tmp_path / "IPC01.xlsx").stat().st_ino
+    write_feedback_workbooks(data, tmp_path)
+    assert (tmp_path / "IPC01.xlsx").stat().st_ino != stamp
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == "the report"
+    (tmp_path / ".workbook-fingerprints.json").write_text('["IPC01.xlsx"]', encoding="utf-8")
+    write_feedback_workbooks(data, tmp_path)
+    assert (tmp_path / "IPC01.xlsx").exists()
+
+
+def test_a_workbook_nobody_has_findings_for_is_removed(tmp_path):
+    data = _data()
+    write_feedback_workbooks(data, tmp_path)
+    (tmp_path / "index.html").write_text("the report", encoding="utf-8")
+    fingerprints = json.loads((tmp_path / ".workbook-fingerprints.json").read_text(encoding="utf-8"))
+    fingerprints["index.html"] = "listed by a damaged record"
+    (tmp_path / ".workbook-fingerprints.json").write_text(json.dumps(fingerprints), encoding="utf-8")
+    data = dataclasses.replace(data, findings=data.findings[data.findings["source"] != "isingleform"])
+    assert [p.name for p in write_feedback_workbooks(data, tmp_path)] == ["IPC01.xlsx"]
+    assert not (tmp_path / factory_workbook_name("50")).exists()
+    assert (tmp_path / "index.html").exists()
