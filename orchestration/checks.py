@@ -7,6 +7,9 @@ fails naming the checks. A warning never blocks. If the validator cannot be
 imported or configured, every check fails: none passes by default.
 """
 
+import importlib
+import threading
+
 import dagster as dg
 
 from orchestration.resources import WarehouseResource
@@ -69,6 +72,24 @@ def _failures_table(failures) -> str:
     return "\n".join(lines)
 
 
+def start_importing_the_validator() -> threading.Thread:
+    """Import the validator in the background (GX takes seconds to import) while
+    dbt builds in its own process, so that the checks do not wait for it.
+
+    An error here is left for the checks' own import, which fails every check
+    with it: this thread only ever saves time."""
+
+    def import_ahead() -> None:
+        try:
+            importlib.import_module("expectations.validate")
+        except Exception:  # noqa: BLE001 - reported by gx_suites, which imports it again
+            pass
+
+    thread = threading.Thread(target=import_ahead, name="import the validator", daemon=True)
+    thread.start()
+    return thread
+
+
 @dg.multi_asset_check(
     specs=[
         dg.AssetCheckSpec(CHECK_NAME, asset=_asset_key(table), blocking=True, description=f"Great Expectations suite {table}")
@@ -92,8 +113,6 @@ def gx_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResour
     failed = [t for t, o in outcomes.items() if not o.passed]
     context.log.info(f"Great Expectations: {len(outcomes) - len(failed)} of {len(outcomes)} suites passed; failed: {failed or 'none'}")
     yield from suite_check_results(outcomes)
-
-
 
 
 @dg.asset_check(

@@ -153,3 +153,15 @@ def test_a_validator_that_cannot_import_fails_every_check(copied_warehouse, monk
     assert len(outcomes) == 13 and all(o == (False, "ERROR") for o in outcomes.values()), outcomes
     assert not result.success
     assert (copied_warehouse / "analytics.duckdb").read_bytes() == published
+
+
+def test_the_validator_is_imported_ahead_and_a_failing_import_is_left_to_the_checks(monkeypatch):
+    from orchestration.checks import start_importing_the_validator
+
+    monkeypatch.setitem(sys.modules, "expectations.validate", None)
+    start_importing_the_validator().join(timeout=60)  # the ImportError stays in the thread, unreported
+    assert sys.modules["expectations.validate"] is None  # nothing stands in for the validator
+
+    monkeypatch.delitem(sys.modules, "expectations.validate")
+    start_importing_the_validator().join(timeout=120)
+    assert callable(sys.modules["expectations.validate"].validate_warehouse)

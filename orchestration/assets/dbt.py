@@ -10,6 +10,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
+from orchestration.checks import start_importing_the_validator
 from orchestration.dbt_build_state import build_fingerprint, needs_full_refresh, record_build
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 from sources.layout import WarehouseLayout
@@ -94,6 +95,7 @@ def dbt_build_args(full_refresh: bool) -> list[str]:
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource):
     # No other process may hold the warehouse file while dbt runs.
     layout = warehouse.layout
+    start_importing_the_validator()
     point_dbt_at(layout)
     fingerprint = build_fingerprint(DBT_PROJECT_DIR, layout.warehouse_db)
     full_refresh = needs_full_refresh(layout.warehouse_db, fingerprint)
