@@ -29,6 +29,12 @@
     ) }}
 {%- endmacro %}
 
+{#- The config of a model with a row per factory-month, rewritten for the
+    factory-months this night's accepted submissions touch. -#}
+{% macro isf_factory_month_incremental_config() -%}
+    {{ isf_incremental_config("(factory_id, period) in (select (factory_id, period) from ({{ isf_touched_factory_months() }}))") }}
+{%- endmacro %}
+
 {#- (factory_id, period) of the accepted submissions taken in since the last build. -#}
 {% macro isf_touched_factory_months() -%}
     select distinct factory_id, period from {{ ref('int_isf_submissions') }}

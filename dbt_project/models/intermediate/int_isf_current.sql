@@ -4,7 +4,7 @@
 --
 -- Incremental: each night chooses again for the factory-months its new
 -- accepted submissions touch, among all of their accepted submissions.
-{{ isf_incremental_config("(factory_id, period) in (select (factory_id, period) from ({{ isf_touched_factory_months() }}))") }}
+{{ isf_factory_month_incremental_config() }}
 with accepted as (
     select * from {{ ref('int_isf_submissions') }} where submission_status = 'accepted'
 )

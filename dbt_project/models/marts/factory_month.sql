@@ -5,7 +5,7 @@
 -- submissions touch (as int_isf_current does). A row's other inputs change only
 -- with the seeds (the project) or the owner-id key, and either means a full
 -- rebuild (orchestration/dbt_build_state.py).
-{{ isf_incremental_config("(factory_id, period) in (select (factory_id, period) from ({{ isf_touched_factory_months() }}))") }}
+{{ isf_factory_month_incremental_config() }}
 -- depends_on: {{ ref('int_isf_submissions') }}
 {%- if is_incremental() %}
 with touched as (
