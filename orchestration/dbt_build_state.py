@@ -42,14 +42,10 @@ def project_fingerprint(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def build_fingerprint(project_dir: Path, warehouse_db: Path) -> str:
+def build_fingerprint(project_dir: Path, owner_key_fingerprint: str) -> str:
     """The project's fingerprint and that of the key the warehouse hashes owner ids
-    with (sources/pii.py; never the key itself)."""
-    return hashlib.sha256(f"{project_fingerprint(project_dir)}\n{owner_key_fingerprint(warehouse_db) or ''}".encode()).hexdigest()
-
-
-def owner_key_fingerprint(warehouse_db: Path) -> str | None:
-    return _first_value(warehouse_db, "pii", "key_fingerprint", "SELECT fingerprint FROM pii.key_fingerprint")
+    with (sources/pii.py key_fingerprint; never the key itself)."""
+    return hashlib.sha256(f"{project_fingerprint(project_dir)}\n{owner_key_fingerprint}".encode()).hexdigest()
 
 
 def last_built_project(warehouse_db: Path) -> str | None:

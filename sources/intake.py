@@ -31,11 +31,14 @@ RAW_SCHEMA_SQL = (Path(__file__).parent / "raw_schema.sql").read_text(encoding="
 class SourceReader(Protocol):
     source: str
 
-    def identity(self, landed: LandedFile, seen_at: datetime) -> tuple:
-        """What the file's name says it is: (submitter, kind, period, version), Nones if nothing.
+    def identity(self, landed: LandedFile, seen_at: datetime) -> tuple | None:
+        """What the file's name says it is: (submitter, kind, period, version),
+        Nones where the name says nothing; None when the name itself is rejected.
 
         The same bytes count as a duplicate only under the same identity: a
-        report renamed to fix its name is a new report, not a copy."""
+        report renamed to fix its name is a new report, not a copy. A file
+        rejected for its name was never read, so it is judged again, by its
+        own name, whatever arrived before."""
 
     def load(self, con: duckdb.DuckDBPyConnection, content: Path, landed: LandedFile, file_seq: int, seen_at: datetime) -> FileLoad:
         """Read one archived content, writing its rows inside the caller's transaction."""
@@ -159,11 +162,12 @@ def take_in_sightings(
         archive.record_sighting(sha, landed.path, reader.source, seen_at)
         con.begin()
         try:
-            content_key = (sha, *reader.identity(landed, seen_at))
+            identity = reader.identity(landed, seen_at)
+            content_key = None if identity is None else (sha, *identity)
             if content_key in known_contents:
-                load = FileLoad("duplicate", *content_key[1:])
+                load = FileLoad("duplicate", *identity)
             else:
-                load = _read_within_limits(con, reader, content, landed, file_seq, seen_at, limits, content_key[1:])
+                load = _read_within_limits(con, reader, content, landed, file_seq, seen_at, limits, identity or (None,) * 4)
             if _transaction_aborted(con):
                 # A failed statement aborts DuckDB's whole transaction (there are no
                 # savepoints); what it wrote goes with it, and the outcome is recorded anew.
@@ -176,7 +180,8 @@ def take_in_sightings(
             con.rollback()
             raise
         file_seq += 1
-        known_contents.add(content_key)
+        if content_key is not None:
+            known_contents.add(content_key)
         summary.outcomes[load.outcome] += 1
         summary.rows_read += load.rows_read
         if number % 50 == 0 or number == len(new):

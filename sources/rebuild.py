@@ -20,7 +20,7 @@ import duckdb
 from sources.intake import IntakeSummary, Sighting, take_in_sightings
 from sources.landing import Archive, LandedFile
 from sources.limits import IntakeLimits
-from sources.pii import load_or_create_key, refresh_owner_keys
+from sources.pii import load_or_create_key
 from sources.readers import all_readers
 
 
@@ -50,12 +50,12 @@ def rebuild_raw(archive_dir: Path, warehouse_dir: Path, progress=print) -> list[
     new_archive = Archive(warehouse_dir / "archive")
     limits = IntakeLimits.from_environment()  # the same limits as the nights being replayed, if set alike
     summaries = []
+    load_or_create_key(warehouse_dir)  # WAREHOUSE_PII_KEY, or the pii.key copied beside the archive
     with duckdb.connect(str(warehouse_db)) as con:
         # consecutive sightings of one source go to its reader together; the order across sources is kept
         for source, group in groupby(manifest_sightings(archive_dir), key=lambda pair: pair[0]):
             batch = [sighting for _, sighting in group]
             summaries.append(take_in_sightings(con, batch, new_archive, readers[source], "rebuild", progress, limits))
-        refresh_owner_keys(con, load_or_create_key(warehouse_dir))
     return summaries
 
 

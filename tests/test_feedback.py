@@ -184,3 +184,20 @@ def test_a_workbook_nobody_has_findings_for_is_removed(tmp_path):
     assert [p.name for p in write_feedback_workbooks(data, tmp_path)] == ["IPC01.xlsx"]
     assert not (tmp_path / factory_workbook_name("50")).exists()
     assert (tmp_path / "index.html").exists()
+
+
+CONTROL = "โรงงาน\x00ลำ\x01พูน\x1b[31m\x7f"
+
+
+def test_control_characters_are_shown_never_refused(tmp_path):
+    data = _data()
+    findings = data.findings.copy()
+    findings.loc[0, "value"] = CONTROL
+    findings.loc[1, "value"] = "ก" * 40_000  # more than a workbook cell holds
+    data = dataclasses.replace(data, findings=findings)
+    write_feedback_workbooks(data, tmp_path)
+    values = [row[8] for row in load_workbook(tmp_path / "IPC01.xlsx")["ข้อผิดพลาด"].iter_rows(min_row=2, values_only=True)]
+    assert values[0] == "โรงงาน␀ลำ␁พูน␛[31m␡"
+    assert len(values[1]) == 32_767 and values[1].endswith("… [cut]")
+    html = render_quality_report(data, datetime(2026, 11, 22, tzinfo=timezone.utc))
+    assert "โรงงาน␀ลำ␁พูน␛[31m␡" in html and "\x00" not in html and "\x1b" not in html

@@ -22,7 +22,7 @@ from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_
 from orchestration.assets.intake import landing_intake
 from orchestration.dbt_build_state import build_fingerprint, record_build
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
-from sources.pii import owner_key
+from sources.pii import key_fingerprint, load_or_create_key, owner_key
 from tests.conftest import query
 from tests.two_nights import jsonl, submission
 
@@ -102,7 +102,7 @@ def nights(tmp_path_factory):
     record_build(db, "another project", full_refresh=False)
     build(landing, warehouse)
     full = derived_tables(db)
-    fingerprint = build_fingerprint(Path(dbt_project.project_dir), db)
+    fingerprint = build_fingerprint(Path(dbt_project.project_dir), key_fingerprint(load_or_create_key(warehouse)))
     # The owner-id key is rotated, with nothing new to take in.
     with pytest.MonkeyPatch.context() as env:
         env.setenv("WAREHOUSE_PII_KEY", ROTATED_KEY)

@@ -55,6 +55,19 @@ def test_a_report_renamed_to_fix_its_name_is_read_again(place):
     assert summary.outcomes == {"parsed": 1}
 
 
+def test_a_copy_under_another_bad_name_is_judged_by_its_own_name(place):
+    place.write("lamphun january.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    place.write("PIO51_result_2599-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")  # a month after the run: RF03
+    place.write("x/lamphun january.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    summary = place.run()
+    assert summary.outcomes == {"rejected": 3}
+    assert place.query("SELECT f.path, f.outcome, n.rule_id FROM raw.landed_files f JOIN raw.file_findings n USING (file_seq) ORDER BY file_seq") == [
+        ("regional_reports/PIO51_result_2599-01.csv", "rejected", "RF03"),
+        ("regional_reports/lamphun january.csv", "rejected", "RF02"),
+        ("regional_reports/x/lamphun january.csv", "rejected", "RF02"),
+    ]
+
+
 def test_same_name_new_content_is_a_new_file(place):
     place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
     place.run()

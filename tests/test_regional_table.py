@@ -198,3 +198,26 @@ def test_invisible_characters_do_not_change_what_a_cell_says():
     table = parse_table(csv_grid(text.encode()))
     assert table.columns == ["province", "program_code", "activity", "entrepreneurs"]
     assert table.rows[0].cells == {"province": "ลำพูน", "program_code": "OTOP01", "activity": "อบรม", "entrepreneurs": "5"}
+
+
+def test_xlsx_error_cells_read_as_their_error_not_as_empty(tmp_path):
+    header = ["จังหวัด", "รหัสโครงการ", "ผู้ประกอบการ", "บุคลากร"]
+    path = _workbook(tmp_path / "e.xlsx", [[], header, ["ลำพูน", "OTOP", "#DIV/0!", 4], ["#N/A", "CE", 1, 2]], first_row=2)
+    book = openpyxl.load_workbook(path)
+    for cell in ("C4", "A5"):  # openpyxl writes error cells only when told their type
+        book.active[cell].data_type = "e"
+    book.save(path)
+    rows = parse_table(xlsx_grid(path)).rows
+    assert [r.row_number for r in rows] == [4, 5]
+    assert rows[0].cells["entrepreneurs"] == "#DIV/0!" and rows[0].cells["people"] == "4"
+    assert rows[1].cells["province"] == "#N/A"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(12.0, "12"), (1234.5, "1234.5"), (1e-07, "0.0000001"), (1e20, "100000000000000000000"), (True, "TRUE")],
+)  # fmt: skip
+def test_a_number_in_a_cell_reads_as_its_digits_never_as_an_exponent(tmp_path, value, text):
+    header = ["จังหวัด", "รหัสโครงการ", "ผู้ประกอบการ"]
+    path = _workbook(tmp_path / "n.xlsx", [header, ["ลำพูน", "OTOP", value]])
+    assert parse_table(xlsx_grid(path)).rows[0].cells["entrepreneurs"] == text

@@ -5,26 +5,6 @@
     case when regexp_matches({{ text }}, '[๐-๙]') then translate({{ text }}, '๐๑๒๓๔๕๖๗๘๙', '0123456789') else {{ text }} end
 {%- endmacro %}
 
-{#- A submitter's number as text, Thai digits and thousands separators allowed,
-    a lone '-' meaning zero. NULL when empty or not a number (see is_number). -#}
-{% macro number_text(text) -%}
-    replace(trim({{ arabic_digits(text) }}), ' ', '')
-{%- endmacro %}
-
-{% macro is_number(text) -%}
-    (
-        {{ number_text(text) }} = '-'
-        or regexp_full_match({{ number_text(text) }}, '[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?')
-    )
-{%- endmacro %}
-
-{% macro parse_number(text) -%}
-    case
-        when {{ number_text(text) }} = '-' then 0::decimal(38, 6)
-        when {{ is_number(text) }} then try_cast(replace({{ number_text(text) }}, ',', '') as decimal(38, 6))
-    end
-{%- endmacro %}
-
 {#- `YYYY-MM` BE month -> fiscal year (October-September, named by its ending year). -#}
 {% macro fiscal_year_of_period(period) -%}
     (cast(substr({{ period }}, 1, 4) as integer) + case when cast(substr({{ period }}, 6, 2) as integer) >= 10 then 1 else 0 end)
@@ -57,22 +37,4 @@
 {#- Submitters' free text compared for keys: trimmed, white space folded, case folded. -#}
 {% macro fold_text(text) -%}
     lower(regexp_replace(trim(coalesce({{ text }}, '')), '\s+', ' ', 'g'))
-{%- endmacro %}
-
-{#- A number from a JSON field, given the field's text and JSON type (both taken
-    from the document once, see stg_isf_submissions): a JSON number as is, a
-    string as a submitter's number text (thousands separators, Thai digits).
-    NULL when absent or unparseable. -#}
-{% macro json_number(text, json_type) -%}
-    case {{ json_type }}
-        when 'BIGINT' then try_cast({{ text }} as decimal(38, 6))
-        when 'UBIGINT' then try_cast({{ text }} as decimal(38, 6))
-        when 'DOUBLE' then try_cast({{ text }} as decimal(38, 6))
-        when 'VARCHAR' then {{ parse_number(text) }}
-    end
-{%- endmacro %}
-
-{#- Whether a JSON field is absent or empty (missing, null, or blank text). -#}
-{% macro json_is_empty(text, json_type) -%}
-    (coalesce({{ json_type }}, 'NULL') = 'NULL' or ({{ json_type }} = 'VARCHAR' and trim({{ text }}) = ''))
 {%- endmacro %}

@@ -14,6 +14,7 @@ from orchestration.checks import start_importing_the_validator
 from orchestration.dbt_build_state import build_fingerprint, needs_full_refresh, record_build
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 from sources.layout import WarehouseLayout
+from sources.pii import key_fingerprint, load_or_create_key
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -97,7 +98,7 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: WarehouseDbtCli
     layout = warehouse.layout
     start_importing_the_validator()
     point_dbt_at(layout)
-    fingerprint = build_fingerprint(DBT_PROJECT_DIR, layout.warehouse_db)
+    fingerprint = build_fingerprint(DBT_PROJECT_DIR, key_fingerprint(load_or_create_key(layout.warehouse_dir)))
     full_refresh = needs_full_refresh(layout.warehouse_db, fingerprint)
     context.log.info(
         "dbt build: the whole warehouse (first build, or the project, dbt or the owner-id key changed)"

@@ -7,7 +7,7 @@ import dagster as dg
 from orchestration.resources import WarehouseResource
 from sources.intake import take_in
 from sources.limits import IntakeLimits
-from sources.pii import load_or_create_key, refresh_owner_keys
+from sources.pii import load_or_create_key
 from sources.landing import Archive
 from sources.readers import all_readers
 
@@ -18,13 +18,11 @@ RAW_TABLES = {
     "regional_rows": "Data and total rows of regional reports, as text.",
     "isingleform_records": "i-Single Form submissions as received, one JSON text each (personal data: internal only).",
 }
-PII_TABLES = {"owner_keys": "Keyed hashes (HMAC-SHA256) of natural persons' owner ids."}
 
 
 @dg.multi_asset(
     specs=[
         *(dg.AssetSpec(["raw", table], description=text, group_name="raw") for table, text in RAW_TABLES.items()),
-        *(dg.AssetSpec(["pii", table], description=text, group_name="raw") for table, text in PII_TABLES.items()),
     ],
     name="landing_intake",
     description="New or changed files from LANDING_DIR: archived by SHA-256, read, and written to the raw schema with an outcome for each.",
@@ -41,7 +39,7 @@ def landing_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResour
                 con, layout.landing_dir, Archive(layout.archive_dir), reader, context.run.run_id, seen_at, context.log.info, limits
             )
             metadata.update({f"{reader.source}/{key}": value for key, value in summary.as_metadata().items()})
-        hashed = refresh_owner_keys(con, load_or_create_key(layout.warehouse_dir))
+    # The key that hashes natural persons' ids (sources/pii.py) exists before dbt needs it.
+    load_or_create_key(layout.warehouse_dir)
     for table in RAW_TABLES:
         yield dg.MaterializeResult(asset_key=["raw", table], metadata=metadata if table == "landed_files" else {})
-    yield dg.MaterializeResult(asset_key=["pii", "owner_keys"], metadata={"owner_ids_hashed": hashed})

@@ -5,7 +5,7 @@ charts are inline SVG, the styles inline, nothing is fetched from anywhere.
 """
 
 from datetime import datetime
-from html import escape
+from html import escape as _escape
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +13,15 @@ import pandas as pd
 from sources.feedback.data import QualityData
 from sources.feedback.workbooks import factory_workbook_name, is_submitter_code, submitter_workbook_name
 from sources.pages import write_page
+from sources.readable import readable
 
 FINDINGS_SHOWN_PER_FILE = 100
+
+
+def escape(text: str) -> str:
+    """Warehouse text as HTML: escaped, control characters shown (sources/readable.py)."""
+    return _escape(readable(text))
+
 
 _STATUS_TH = {"loaded": "โหลดแล้ว", "rejected": "ถูกปฏิเสธ", "superseded": "ถูกแทนที่", "duplicate": "ซ้ำ"}
 

@@ -25,6 +25,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
 from sources.feedback.data import QualityData
+from sources.readable import readable_in_cell
 
 EXCEL_MAX_ROWS = 1_048_575  # below the header
 UNKNOWN_PROVINCE = "unassigned"
@@ -160,6 +161,7 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, columns: dict[str, s
 
 def _cell(sheet, value):
     if isinstance(value, str):
+        value = readable_in_cell(value)
         if value.startswith("=") or value in ERROR_CODES:
             # openpyxl would store these as a formula or an error: a text cell instead
             cell = WriteOnlyCell(sheet, value=value)

@@ -29,10 +29,10 @@ class RegionalReportReader:
     def _name(self, landed: LandedFile, seen_at: datetime):
         return parse_report_name(PurePosixPath(landed.path).name, self.province_codes, BEMonth.of(seen_at))
 
-    def identity(self, landed: LandedFile, seen_at: datetime) -> tuple:
+    def identity(self, landed: LandedFile, seen_at: datetime) -> tuple | None:
         name = self._name(landed, seen_at)
         if isinstance(name, NameProblem):
-            return (None, None, None, None)
+            return None
         return (name.submitter, name.kind, name.period, name.version)
 
     def load(self, con: duckdb.DuckDBPyConnection, content: Path, landed: LandedFile, file_seq: int, seen_at: datetime) -> FileLoad:

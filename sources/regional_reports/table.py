@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import io
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from pathlib import Path
 import python_calamine
 
 from sources.file_outcome import FileFinding
+from sources.regional_reports.excel_errors import error_cells
 from sources.thai import decode_thai_text, visible_text
 
 # canonical column -> (Thai header, English header); the canonical name itself also matches.
@@ -91,9 +94,11 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
+        # The number itself, never in exponent form (1e-07 is 0.0000001): the
+        # rules read digits. inf and nan stay words, which no rule takes for a number.
+        if not math.isfinite(value):
+            return repr(value)
+        return format(decimal.Decimal(repr(value)).normalize(), "f")
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     return visible_text(str(value)).strip()
@@ -132,10 +137,18 @@ def xlsx_grid(path: Path) -> Iterator[tuple[int, list[str]]]:
         if not workbook.sheet_names:
             raise TableProblem("RF01", "the workbook has no worksheet", "ไม่มีแผ่นงานในไฟล์")
         try:
-            sheet = workbook.get_sheet_by_name(choose_sheet(workbook.sheet_names))
-            # iter_rows starts at the sheet's first row, even when it is empty.
+            sheet_name = choose_sheet(workbook.sheet_names)
+            errors = error_cells(path, sheet_name)
+            sheet = workbook.get_sheet_by_name(sheet_name)
+            # iter_rows starts at the sheet's first row, even when it is empty, but
+            # at its first column that holds anything.
+            first_column = sheet.start[1] if sheet.start else 0
             for index, cells in enumerate(sheet.iter_rows()):
-                yield index + 1, [cell_text(cell) for cell in cells]
+                texts = [cell_text(cell) for cell in cells]
+                for column, error in errors.get(index + 1, {}).items():
+                    texts.extend([""] * (column - first_column + 1 - len(texts)))
+                    texts[column - first_column] = error
+                yield index + 1, texts
         except TableProblem:
             raise
         except Exception as error:

@@ -4,7 +4,7 @@ with all_findings as (
     select file_seq, null::integer as row_number, rule_id, column_name, value, detail_en, detail_th
     from {{ source('raw', 'file_findings') }}
     union all
-    select file_seq, row_number, rule_id, column_name, value, null, null
+    select file_seq, row_number, rule_id, column_name, value, detail_en, detail_th
     from {{ ref('int_regional_row_errors') }}
     union all
     select file_seq, row_number, 'RR07', 'activity', activity, null, null
@@ -13,7 +13,7 @@ with all_findings as (
     select file_seq, row_number, rule_id, column_name, value, detail_en, detail_th
     from {{ ref('int_regional_warnings') }}
     union all
-    select file_seq, record_number, rule_id, column_name, value, null, null
+    select file_seq, record_number, rule_id, column_name, value, detail_en, detail_th
     from {{ ref('int_isf_record_errors') }}
     union all
     select file_seq, record_number, 'IS09', 'submission_id', submission_id, null, null

@@ -2,7 +2,9 @@
 -- with the latest valid_from_fy not after the year, so a future re-zoning
 -- leaves history as it was.
 with years as (
-    select unnest(range(2560, 2601)) as fiscal_year
+    -- every year a row can belong to: rules hold periods to the first fiscal
+    -- year and to the months before the run (RF03, IS02, IS08)
+    select unnest(range({{ var('first_fiscal_year') }}, year(now()) + 543 + 3)) as fiscal_year
 ),
 
 province_years as (

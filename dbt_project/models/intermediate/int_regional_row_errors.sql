@@ -17,25 +17,25 @@ text_cells as (
     into name column_name value value_text
 )
 
-select file_seq, row_number, 'RR01' as rule_id, 'province' as column_name, null as value
+select file_seq, row_number, 'RR01' as rule_id, 'province' as column_name, null as value,
+       null as detail_en, null as detail_th
 from data_rows where province_text is null
 union all
-select file_seq, row_number, 'RR01', 'program_code', null
+select file_seq, row_number, 'RR01', 'program_code', null, null, null
 from data_rows where program_code_text is null
 union all
-select file_seq, row_number, 'RR02', indicator, value_text
-from values_
-where not is_number
-   or value is null
-   or (is_count and value <> trunc(value))
+select file_seq, row_number, 'RR02', indicator, value_text,
+       {{ figure_problem_detail_en('value_problem', 'is_count') }},
+       {{ figure_problem_detail_th('value_problem', 'is_count') }}
+from values_ where value_problem is not null
 union all
-select file_seq, row_number, 'RR03', indicator, value_text
-from values_ where is_number and value < 0
+select file_seq, row_number, 'RR03', indicator, value_text, null, null
+from values_ where value < 0
 union all
-select file_seq, row_number, 'RR04', 'province', province_text
+select file_seq, row_number, 'RR04', 'province', province_text, null, null
 from data_rows where province_text is not null and province_code is null
 union all
-select data_rows.file_seq, data_rows.row_number, 'RR05', 'province', data_rows.province_text
+select data_rows.file_seq, data_rows.row_number, 'RR05', 'province', data_rows.province_text, null, null
 from data_rows
 left join {{ ref('int_province_region_by_fiscal_year') }} as zoning
     on zoning.province_code = data_rows.province_code
@@ -48,8 +48,8 @@ where data_rows.province_code is not null
         else true
       end
 union all
-select file_seq, row_number, 'RR06', 'program_code', program_code_text
+select file_seq, row_number, 'RR06', 'program_code', program_code_text, null, null
 from data_rows where program_code_text is not null and program_code is null
 union all
-select file_seq, row_number, 'RR10', column_name, value_text
+select file_seq, row_number, 'RR10', column_name, value_text, null, null
 from text_cells where {{ is_damaged_text('value_text') }}

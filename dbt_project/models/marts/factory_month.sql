@@ -1,5 +1,6 @@
 -- One row per factory and month: the current submission. A natural person's
--- owner id appears only as its keyed hash; contacts not at all.
+-- owner id appears only as its keyed hash (owner_key(), sources/pii.py);
+-- contacts not at all.
 --
 -- Incremental: each night rewrites the factory-months its new accepted
 -- submissions touch (as int_isf_current does). A row's other inputs change only
@@ -17,7 +18,7 @@ select
     current.fiscal_year,
     current.factory_id,
     current.factory_name,
-    case when starts_with(current.owner_id, '0') then current.owner_id else owner_keys.owner_key end as owner_key,
+    case when starts_with(current.owner_id, '0') then current.owner_id else owner_key(current.owner_id) end as owner_key,
     current.province_code,
     zoning.region_no,
     current.location_type,
@@ -33,7 +34,6 @@ select
     current.water_m3,
     current.submission_id
 from {{ ref('int_isf_current') }} as current
-left join {{ source('pii', 'owner_keys') }} as owner_keys on owner_keys.owner_id = current.owner_id
 join {{ ref('tsic_divisions') }} as divisions on divisions.division = substr(current.tsic_code, 1, 2)
 join {{ ref('int_province_region_by_fiscal_year') }} as zoning
     on zoning.province_code = current.province_code and zoning.fiscal_year = current.fiscal_year

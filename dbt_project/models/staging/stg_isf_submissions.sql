@@ -16,17 +16,7 @@
     'factory_name', 'factory_class', 'tsic_code', 'province_code', 'location.type', 'location.estate_code',
     'contact.name', 'contact.phone', 'contact.email',
 ] %}
-{%- set numeric_fields = [
-    ('workers.thai_male', 'workers_thai_male', 'count'),
-    ('workers.thai_female', 'workers_thai_female', 'count'),
-    ('workers.foreign_male', 'workers_foreign_male', 'count'),
-    ('workers.foreign_female', 'workers_foreign_female', 'count'),
-    ('capital_baht', 'capital_baht', 'amount'),
-    ('horsepower', 'horsepower', 'amount'),
-    ('production_value_baht', 'production_value_baht', 'amount'),
-    ('electricity_kwh', 'electricity_kwh', 'amount'),
-    ('water_m3', 'water_m3', 'amount'),
-] %}
+{%- set numeric_fields = isf_figure_fields() %}
 {%- set paths = text_fields + numeric_fields | map(attribute=0) | list + ['production'] %}
 {#- field_text['a.b']: the field's text in `texts`; field_type['a.b']: its JSON type in `types` -#}
 {%- set field_text, field_type = {}, {} %}
@@ -41,7 +31,8 @@ with received as (
         -- invisible characters would make an id or a code differ from what a person sees
         {{ visible_text('records.record_text') }} as record_text,
         files.path,
-        files.file_sha256
+        files.file_sha256,
+        files.first_seen_at as received_at
     from {{ source('raw', 'isingleform_records') }} as records
     join {{ ref('stg_landed_files') }} as files using (file_seq)
     where records.file_seq > {{ isf_built_through() }}
@@ -70,6 +61,21 @@ objects as (
 fields as (
     select *, json_extract_string(doc, [{% for path in paths %}'$.{{ path }}'{{ ', ' if not loop.last }}{% endfor %}]) as texts
     from objects
+),
+
+figures as (
+    -- each numeric field read and judged once (macros/figures.sql)
+    select
+        *,
+        {%- for path, column, kind in numeric_fields %}
+        {{ field_text[path] }} as {{ column }}_text,
+        {{ json_is_empty(field_text[path], field_type[path]) }} as {{ column }}_is_empty,
+        {{ json_number(field_text[path], field_type[path]) }} as {{ column }}_number,
+        case when not {{ json_is_empty(field_text[path], field_type[path]) }} then
+            {{ figure_problem(json_is_number(field_text[path], field_type[path]), column ~ '_number', 'true' if kind == 'count' else 'false') }}
+        end as {{ column }}_problem{{ ',' if not loop.last }}
+        {%- endfor %}
+    from fields
 )
 
 select
@@ -77,6 +83,7 @@ select
     record_number,
     path,
     file_sha256,
+    received_at,
     is_object,
     -- the content as received, to tell a re-sent duplicate from a conflicting copy
     md5(coalesce(doc::varchar, record_text)) as content_hash,
@@ -102,12 +109,12 @@ select
     -- parsed again only where there are production lines (most exports have none)
     case when {{ field_type['production'] }} = 'ARRAY' then array_to_string(json_extract_string(doc, '$.production[*].product'), ' | ') end as production_products,
     case when {{ field_type['production'] }} = 'ARRAY' then array_to_string(json_extract_string(doc, '$.production[*].unit'), ' | ') end as production_units,
-    case when {{ field_type['production'] }} = 'ARRAY' then json_extract(doc, '$.production[*].quantity') end as production_quantities,
-    case when {{ field_type['production'] }} = 'ARRAY' then json_extract(doc, '$.production[*].value_baht') end as production_values,
+    case when {{ field_type['production'] }} = 'ARRAY' then json_extract(doc, '$.production[*]') end as production_lines,
     {%- for path, column, kind in numeric_fields %}
-    {{ field_text[path] }} as {{ column }}_text,
-    {{ json_is_empty(field_text[path], field_type[path]) }} as {{ column }}_is_empty,
-    {{ json_number(field_text[path], field_type[path]) }} as {{ column }},
+    {{ column }}_text,
+    {{ column }}_is_empty,
+    {{ column }}_problem,
+    case when {{ column }}_problem is null then {{ column }}_number end as {{ column }},
     {%- endfor %}
     doc is not null as has_doc
-from fields
+from figures
