@@ -172,7 +172,7 @@ def _budget(data: KpiData) -> str:
         f"{_cell(r.economic_value_mb, f'budget/{r.region_no}/economic_value', 2)}{_cell(r.value_per_baht, f'budget/{r.region_no}/value_per_baht', 2)}</tr>"
         for r in frame.itertuples()
     )
-    bars = _bars([(str(r.region), float(r.value_per_baht or 0), f"budget-chart/{r.region_no}") for r in frame.itertuples()], colour="#2f855a")
+    bars = _bars([(str(r.region), float(r.value_per_baht) if pd.notna(r.value_per_baht) else 0.0, f"budget-chart/{r.region_no}") for r in frame.itertuples()], colour="#2f855a")
     return (
         '<h2>งบประมาณเทียบมูลค่าทางเศรษฐกิจ <span class="en">budget disbursed against economic value, million baht</span></h2>'
         "<table><tr><th>ภาค / region</th><th>เบิกจ่าย / disbursed</th><th>มูลค่าทางเศรษฐกิจ / economic value</th>"

@@ -21,6 +21,8 @@ from conftest import materialize_nightly_load, query
 from openpyxl import load_workbook
 from test_limits import zip_of_zeros
 
+from sources.pii import load_or_create_key, owner_key
+
 pytestmark = pytest.mark.e2e
 
 INJECTION_HEADER = 'x"; DROP TABLE marts.kpi_monthly; --'
@@ -30,6 +32,8 @@ FORMULA = '=HYPERLINK("http://evil.example","x")'
 SECRET = "secret-outside-the-landing-folder"
 INJECTION_NAME = "IPC01_result_2566-02'); DROP TABLE raw.landed_files; --.csv"
 FACTORY_EXPORT = "-- โรงงาน 'export' ลำพูน.jsonl"
+CONTROL_NAME = "โรงงาน\x00\x01\ufffd"
+NATURAL_PERSON = "1101700203450"
 
 def _regional_report() -> str:
     lines = [
@@ -65,6 +69,10 @@ def _factory_lines(examples_dir: Path) -> list[str]:
         record("HOSTILE-5", factory_name="ก" * 100_000).replace("{", '{"notes": ' + "[" * 5000 + "]" * 5000 + ", ", 1),
         record(INJECTION_VALUE),
         record("HOSTILE-7", factory_name="raw \x01 control").replace("\\u0001", "\x01"),
+        record("HOSTILE-8", workers__thai_male=10**30),
+        record("HOSTILE-9", factory_name=CONTROL_NAME),
+        record("HOSTILE-10", factory_id="10510009925401", owner_id=f"{NATURAL_PERSON}\u200b"),
+        record("HOSTILE-11", factory_name={"th": "โรงงาน"}),
     ]
 
 
@@ -76,7 +84,17 @@ EXPECTED_FACTORY_RULES = {
     5: set(),
     6: set(),
     7: {("IS02", None, None)},  # a raw control character: not a JSON object
+    8: {("IS02", "workers.thai_male", "1000000000000000000000000000000")},  # beyond any count: a finding, not a cast error
+    9: {("IS10", "factory_name", CONTROL_NAME)},  # control characters reach the workbooks
+    10: set(),  # an id with an invisible character: hashed as the id a person sees
+    11: {("IS02", "factory_name", None)},  # an object where a text belongs
 }
+# Figures no column can hold, and a control character in a province, in a report of their own.
+NUMBERS_REPORT = (
+    "จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบการ (ราย),มูลค่าทางเศรษฐกิจ (ล้านบาท)\n"
+    "ลำพูน,OTOP,a,1e400,1\nลำพูน,CE,b,NaN,1\nลำพูน,HERO,c,inf,1\nลำพูน,CIV,d,12345678901234567890123456789012345678,1\n"
+    "ลำพูน,ITC,e,1,1000000000000001\nลำพูน\x01,KPO,f,1,1\nลำพูน,OTOP,g,7,0.5\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -94,12 +112,15 @@ def hostile_run(tmp_path_factory, examples_dir):
     outside.write_text(_regional_report().replace("อบรม", SECRET), encoding="utf-8")
     os.symlink(outside, reports / "PIO53_result_2566-02.csv")
     (factories / FACTORY_EXPORT).write_text("\n".join(_factory_lines(examples_dir)) + "\n", encoding="utf-8")
+    (reports / "PIO51_result_2566-01.csv").write_text(NUMBERS_REPORT, encoding="utf-8")
 
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DIPROM_MAX_FILE_MB", "1")
         env.setenv("DIPROM_MAX_WORKBOOK_MB", "8")
-        result = materialize_nightly_load(landing, warehouse, with_gx_checks=False)
-    assert result.success
+        env.delenv("WAREHOUSE_PII_KEY", raising=False)
+        # The GX checks too: a value a check could trip would leave analysts without their copy.
+        result = materialize_nightly_load(landing, warehouse)
+    assert result.success, [e.event_specific_data.error.to_string() for e in result.all_events if e.is_step_failure]
     return warehouse
 
 
@@ -111,7 +132,7 @@ def test_sql_looking_names_headers_and_values_stay_data(hostile_run):
     raw = query(warehouse / "warehouse.duckdb", "SELECT raw_record FROM raw.regional_rows r JOIN raw.landed_files f USING (file_seq) WHERE f.path = 'regional_reports/PIO51_result_2566-02.csv' ORDER BY row_number")
     first_row = json.loads(raw[0][0])
     assert first_row[INJECTION_HEADER] == "'); --" and first_row["กิจกรรม"] == INJECTION_VALUE
-    assert query(analytics, "SELECT count(*) FROM quality.files") == [(5,)]
+    assert query(analytics, "SELECT count(*) FROM quality.files") == [(6,)]
 
 
 def test_limits_reject_the_bomb_and_the_oversized_file(hostile_run):
@@ -157,7 +178,7 @@ def test_hostile_rows_get_the_right_findings(hostile_run):
     by_line = {line: {(rule, column, value) for row, rule, column, value in found if row == line} for line in EXPECTED_FACTORY_RULES}
     assert by_line == EXPECTED_FACTORY_RULES
     assert query(analytics, "SELECT status, rows_read, rows_accepted FROM quality.files WHERE path = ?", [f"isingleform/{FACTORY_EXPORT}"]) == [
-        ("loaded", 7, 3)
+        ("loaded", 11, 4)
     ]
 
 
@@ -172,3 +193,41 @@ def test_reports_show_scripts_and_formulas_as_text(hostile_run):
             assert not any(b"<f>" in book.read(n) or b"<f " in book.read(n) for n in book.namelist() if n.startswith("xl/worksheets/"))
     values = [cell.value for row in load_workbook(quality / "PIO51.xlsx")["ข้อผิดพลาด"].iter_rows() for cell in row]
     assert SCRIPT in values and FORMULA in values
+
+
+def test_figures_no_column_can_hold_are_findings_that_say_why(hostile_run):
+    findings = query(
+        hostile_run / "analytics.duckdb",
+        "SELECT row_number, rule_id, column_name, value, message_en FROM quality.findings WHERE path = 'regional_reports/PIO51_result_2566-01.csv' ORDER BY 1",
+    )
+    assert [(row, rule, column, value) for row, rule, column, value, _ in findings] == [
+        (2, "RR02", "entrepreneurs", "1e400"),
+        (3, "RR02", "entrepreneurs", "NaN"),
+        (4, "RR02", "entrepreneurs", "inf"),
+        (5, "RR02", "entrepreneurs", "12345678901234567890123456789012345678"),
+        (6, "RR02", "economic_value_mb", "1000000000000001"),
+        (7, "RR04", "province", "ลำพูน\x01"),
+    ]
+    assert "not a number" in findings[0][4]
+    assert "larger than any count this warehouse holds, at most 1,000,000,000" in findings[3][4]
+    assert "larger than any amount this warehouse holds, at most 1,000,000,000,000,000" in findings[4][4]
+    factory = query(
+        hostile_run / "analytics.duckdb",
+        "SELECT message_en FROM quality.findings WHERE path = ? AND row_number = 8", [f"isingleform/{FACTORY_EXPORT}"],
+    )
+    assert factory == [("The value has the wrong type or cannot be parsed (larger than any count this warehouse holds, at most 1,000,000,000)",)]
+
+
+def test_control_characters_reach_the_workbooks_as_pictures(hostile_run):
+    quality = hostile_run / "reports" / "quality"
+    regional = [c.value for row in load_workbook(quality / "PIO51.xlsx")["ข้อผิดพลาด"].iter_rows() for c in row]
+    assert "ลำพูน␁" in regional
+    factories = [c.value for row in load_workbook(quality / "factories-51.xlsx")["ข้อผิดพลาด"].iter_rows() for c in row]
+    assert "โรงงาน␀␁\ufffd" in factories
+
+
+def test_an_id_with_an_invisible_character_is_hashed_as_the_id_a_person_sees(hostile_run):
+    key = load_or_create_key(hostile_run)
+    assert query(hostile_run / "analytics.duckdb", "SELECT owner_key FROM marts.factory_month WHERE factory_id = '10510009925401'") == [
+        (owner_key(key, NATURAL_PERSON),)
+    ]

@@ -21,6 +21,7 @@ from conftest import SEEN_AT
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hostile_values import cell_text, json_value, nasty_text, non_standard_number
 
 from sources.intake import take_in
 from sources.isingleform.reader import ISingleFormReader
@@ -29,7 +30,6 @@ from sources.limits import IntakeLimits
 from sources.reference import Reference
 from sources.regional_reports.reader import RegionalReportReader
 from sources.regional_reports.table import COLUMNS
-from sources.thai import INVISIBLE_CHARACTERS
 
 settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("deep", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -41,16 +41,6 @@ FACTORIES = ISingleFormReader()
 ROW_TABLE = {REGIONAL.source: "raw.regional_rows", FACTORIES.source: "raw.isingleform_records"}
 REGIONAL_NAME = "PIO51_result_2566-02"
 
-thai_letters = st.characters(min_codepoint=0x0E01, max_codepoint=0x0E5B)
-nasty_characters = st.sampled_from([*INVISIBLE_CHARACTERS, "\x00", "\x07", "\r", "\t", "\u202e", "\ufffd", "à", "¸", '"', "'", ";", "\\"])
-# any character a UTF-8 file can hold (lone surrogates cannot be written; see the test of them below)
-nasty_text = st.text(st.one_of(thai_letters, nasty_characters, st.characters(codec="utf-8")), max_size=60)
-numbers_as_text = st.one_of(
-    st.integers(min_value=-(10**40), max_value=10**40).map(str),
-    st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.sampled_from(["1e400", "-1e-400", "NaN", "Infinity", "๑,๒๓๔.๕", "-", "1,2,3", "0x1F"]),
-)
-cell_text = st.one_of(nasty_text, numbers_as_text, st.text(st.characters(codec="utf-8"), max_size=5000))
 
 
 def take_in_one(source: str, name: str, content: bytes) -> tuple[str, list[str], int, int]:
@@ -91,13 +81,6 @@ def test_random_bytes_as_a_factory_export(content, extension):
     assert written == rows_read
 
 
-json_leaf = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
-    st.floats(allow_nan=False, allow_infinity=False), nasty_text, st.text(st.characters(codec="utf-8"), max_size=3000),
-)
-json_value = st.recursive(json_leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(nasty_text, inner, max_size=4), max_leaves=20)
-# What json.dumps refuses to write but people (and some exporters) do.
-non_standard_number = st.sampled_from(["NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1e-400", "9" * 400])
 
 
 @st.composite

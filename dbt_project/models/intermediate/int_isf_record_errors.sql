@@ -127,6 +127,10 @@ select file_seq, record_number, 'IS02', column_name, value_text,
        {{ figure_problem_detail_en('problem', 'is_count') }}, {{ figure_problem_detail_th('problem', 'is_count') }}
 from numbers where problem is not null
 union all
+select file_seq, record_number, 'IS02', field_path, null,
+       'a text, not an object, a list or true/false', 'ต้องเป็นข้อความ ไม่ใช่ออบเจกต์ รายการ หรือค่าจริง/เท็จ'
+from (select file_seq, record_number, unnest(texts_not_scalar) as field_path from submissions)
+union all
 select file_seq, record_number, 'IS02', 'factory_class', factory_class_text,
        'one of 1, 2, 3', 'ต้องเป็น 1 2 หรือ 3'
 from checked where nullif(factory_class_text, '') is not null and factory_class_text not in ('1', '2', '3')

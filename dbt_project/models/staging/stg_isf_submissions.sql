@@ -105,6 +105,12 @@ select
     {{ field_text['contact.name'] }} as contact_name,
     {{ field_text['contact.phone'] }} as contact_phone,
     {{ field_text['contact.email'] }} as contact_email,
+    -- text fields sent as an object, a list or true/false (a number is read as its digits)
+    list_filter([
+        {%- for path in text_fields %}
+        case when {{ field_type[path] }} in ('OBJECT', 'ARRAY', 'BOOLEAN') then '{{ path }}' end{{ ',' if not loop.last }}
+        {%- endfor %}
+    ], lambda path: path is not null) as texts_not_scalar,
     coalesce({{ field_type['production'] }}, 'NULL') as production_type,
     -- parsed again only where there are production lines (most exports have none)
     case when {{ field_type['production'] }} = 'ARRAY' then array_to_string(json_extract_string(doc, '$.production[*].product'), ' | ') end as production_products,
