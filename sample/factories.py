@@ -6,7 +6,8 @@ Lamphun in January 2566 has the published counts (sample/figures.py).
 - `isingleform/PIO84/<period>_flat.csv`: Surat Thani's factories for February
   as the flat CSV export, in Thai Windows encoding;
 - `isingleform/corrections/2566-02_lamphun.json`: a JSON array of corrected
-  January submissions, filed later in February;
+  January submissions, filed later in February, their locations keyed in
+  again by hand (`Industrial_Estate`, `nrie`);
 - `isingleform/late/<submission>.json`: one submission as a single object.
 
 Errors are extra lines only (broken re-filings, a re-used submission id, a
@@ -170,6 +171,15 @@ def broken(record: dict, rule: str) -> str:
     return json.dumps(bad, ensure_ascii=False)
 
 
+def _as_keyed_again(location: dict) -> dict:
+    """A location as the office's system keys a correction in again: `Industrial_Estate`,
+    `nrie`; the warehouse reads it as the reference spells it."""
+    keyed = {"type": location["type"].title()}
+    if "estate_code" in location:
+        keyed["estate_code"] = location["estate_code"].lower()
+    return keyed
+
+
 def _next_period(period: str) -> str:
     year, month = int(period[:4]), int(period[5:])
     return f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}"
@@ -210,6 +220,7 @@ def write_isingleform(landing: Path, seed: int = 6) -> int:
             if lamphun_january and number % 25 == 0:
                 fix = submission(factory, period, rng, day=20, suffix="-FIX")
                 fix["workers"]["thai_female"] += 2
+                fix["location"] = _as_keyed_again(fix["location"])
                 corrections.append(fix)
         written += _write_text(folder / f"{period}.jsonl", "".join(line + "\n" for line in lines), "utf-8")
         if flat:

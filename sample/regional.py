@@ -12,6 +12,7 @@ rejected files, so every published total holds on the marts.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from sample.figures import INDICATORS, PROGRAMME_INDICATORS, YEARS, YearFigures
 from sample.split import split_exact
-from sample.tables import BUDGET_HEADER, FIGURES, HEADER, provinces_by_region, write_csv, write_xlsx
+from sample.tables import BUDGET_HEADER, FIGURES, HEADER, provinces_by_region, read_seed, write_csv, write_xlsx
 from sources.regional_reports.table import COLUMNS
 
 AMOUNTS = {"economic_value_mb", "budget_allocated_mb", "budget_disbursed_mb"}
@@ -149,17 +150,26 @@ class Style:
     english: bool = False  # English column names
     thai_digits: bool = False
     total_row: bool = False
+    # Thai as people type it, which the contract reads as the same text or province:
+    province_prefix: str = ""  # `จ.` or `จังหวัด` before a province's name
+    sara_am_in_two: bool = False  # ำ typed as ํ + า
+    tone_before_vowel: bool = False  # headers typed with a tone mark before its vowel (ผ ้ ู)
+    province_as_people_write: bool = False  # English names run together, or the names of province_aliases.csv
 
 
 def style_of(submitter: str, fiscal_year: int) -> Style:
     if submitter == "DIPROM":
-        return Style("xlsx", english=True, total_row=True)
+        return Style("xlsx", english=True, total_row=True, province_as_people_write=fiscal_year >= 2565)
     if submitter.startswith("PIO"):
-        return Style("csv", "cp874", thai_digits=True)
+        return Style("csv", "cp874", thai_digits=True, sara_am_in_two=fiscal_year >= 2566)
     region = int(submitter[3:])
-    if region in (2, 5) and fiscal_year >= 2565:  # two centres changed their template
+    typed_anew = {}
+    if region in (2, 5) and fiscal_year >= 2565:  # two centres changed their template, typed anew by hand
+        typed_anew = {"tone_before_vowel": True, "province_prefix": "จ." if region == 2 else "จังหวัด"}
         region += 1
-    return Style("xlsx", total_row=True) if region % 2 else Style("csv", "utf-8-sig" if region % 4 == 0 else "utf-8")
+    if region % 2:
+        return Style("xlsx", total_row=True, **typed_anew)
+    return Style("csv", "utf-8-sig" if region % 4 == 0 else "utf-8", **typed_anew)
 
 
 def _number(value: int, key: str, style: Style) -> object:
@@ -177,13 +187,26 @@ def _number(value: int, key: str, style: Style) -> object:
 def _header(kind: str, style: Style) -> list[str]:
     if style.english:
         return ["province", "program code", "activity", *(COLUMNS[f][1] for f in FIGURES), COLUMNS[f"budget_{'allocated' if kind == 'plan' else 'disbursed'}_mb"][1]]
-    return [*HEADER, BUDGET_HEADER[kind]]
+    header = [*HEADER, BUDGET_HEADER[kind]]
+    return [_TONE_AFTER_VOWEL.sub(r"\2\1", name) for name in header] if style.tone_before_vowel else header
+
+
+# a vowel above or below its consonant, then a tone mark: the order Unicode stores
+_TONE_AFTER_VOWEL = re.compile("([\u0e31\u0e34-\u0e39])([\u0e48-\u0e4b])")
+# Latin names people write for a province: the aliases', else the English name run together (Chonburi)
+_LATIN_NAMES = {row["province_code"]: row["name_en"].replace(" ", "") for row in read_seed("provinces.csv")}
+_LATIN_NAMES |= {row["province_code"]: row["alias"] for row in reversed(read_seed("province_aliases.csv")) if row["alias"].isascii()}
 
 
 def _province_text(cell: Cell, rng: random.Random, style: Style) -> str:
     if style.english:
-        return cell.province_code
-    return rng.choice([cell.province_name, cell.province_name, cell.province_code])
+        return _LATIN_NAMES[cell.province_code] if style.province_as_people_write else cell.province_code
+    written = rng.choice([cell.province_name, cell.province_name, cell.province_code])
+    if written == cell.province_name:
+        written = style.province_prefix + written
+        if style.sara_am_in_two:
+            written = written.replace("\u0e33", "\u0e4d\u0e32")
+    return written
 
 
 def _activity(cell: Cell) -> str:

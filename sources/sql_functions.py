@@ -10,6 +10,7 @@ judges files the way the night does.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,25 +18,53 @@ from pathlib import Path
 import duckdb
 
 from sources.pii import owner_keys_of
+from sources.thai import comparable_text
+from sources.typing_slips import slip_edits
 
 
 @dataclass(frozen=True)
 class SqlFunction:
-    """A Python function as DuckDB calls it: one VARCHAR in, one VARCHAR out, NULL for NULL."""
+    """A Python function as DuckDB calls it: VARCHAR arguments (one unless
+    said), a VARCHAR result unless said, NULL for a NULL argument, and NULL
+    for None only where `may_return_null` says so."""
 
     name: str
-    function: Callable[[str], str]
+    function: Callable[..., object]
+    parameters: tuple[str, ...] = ("VARCHAR",)
+    returns: str = "VARCHAR"
+    may_return_null: bool = False
+
+    def as_called(self) -> Callable[..., object]:
+        if not self.may_return_null:
+            return self.function
+        function = self.function
+
+        @functools.wraps(function)  # DuckDB reads the number of arguments from the signature
+        def null_for_null(*arguments):
+            return None if any(a is None for a in arguments) else function(*arguments)
+
+        return null_for_null
 
 
 def warehouse_functions(warehouse_dir: Path) -> list[SqlFunction]:
     """Every function the project's SQL calls by name, for the warehouse in `warehouse_dir`."""
-    return [SqlFunction("owner_key", owner_keys_of(warehouse_dir))]
+    return [
+        # a natural person's id as its keyed hash under the warehouse's key (sources/pii.py)
+        SqlFunction("owner_key", owner_keys_of(warehouse_dir)),
+        # text as the contract compares it: provinces, programme codes, the RR07 key, estate codes
+        SqlFunction("thai_key", comparable_text),
+        # edits between a written and a known name when a typing slip apart, else NULL (RR04/RR06 suggestions)
+        SqlFunction("typing_slip_edits", slip_edits, ("VARCHAR", "VARCHAR"), "INTEGER", may_return_null=True),
+    ]
 
 
 def register(con: duckdb.DuckDBPyConnection, functions: list[SqlFunction]) -> None:
     for fn in functions:
-        # NULL in gives NULL out without a Python call; the same input gives the same output.
-        con.create_function(fn.name, fn.function, ["VARCHAR"], "VARCHAR", null_handling="default", side_effects=False)
+        # NULL in, NULL out (without a Python call unless the function may return NULL
+        # itself, which DuckDB allows only with "special" handling); the same input gives
+        # the same output.
+        null_handling = "special" if fn.may_return_null else "default"
+        con.create_function(fn.name, fn.as_called(), list(fn.parameters), fn.returns, null_handling=null_handling, side_effects=False)
 
 
 try:

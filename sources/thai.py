@@ -1,16 +1,21 @@
 """Thai-specific parsing shared by every source: digits, Buddhist-Era periods,
-text encodings and the national id check digit.
+text encodings, how Thai text is compared, and the national id check digit.
 
 The SQL side of the warehouse has twins of some of these (see
-`dbt_project/macros/thai.sql`); tests hold the two to the same cases.
+`dbt_project/macros/thai.sql`); tests hold the two to the same cases. How
+text is compared has none: SQL calls `comparable_text` itself, as
+`thai_key` (sources/sql_functions.py).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from pythainlp.util import reorder_vowels
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BE_OFFSET = 543
@@ -92,6 +97,52 @@ _WITHOUT_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS))
 def visible_text(text: str) -> str:
     """The text as a person sees it: invisible formatting characters removed."""
     return text.translate(_WITHOUT_INVISIBLE)
+
+
+# Thai's combining marks (Unicode category Mn): the above and below vowels,
+# tone marks and signs that stack on a consonant. Typed twice, a mark is drawn
+# once, in the same place; a spacing vowel typed twice (นาา) is seen twice.
+_DOUBLED_MARK = re.compile("([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])\\1+")
+_WHITE_SPACE = re.compile(r"\s+")
+_MOST_PASSES = 8
+
+
+# Names, codes and headers are short; a long text is not kept in the cache,
+# whose memory is then bounded by its size.
+LONGEST_CACHED_TEXT = 200
+
+
+def comparable_text(text: str) -> str:
+    """Text as a reader sees it, the one form in which the warehouse compares
+    text (the contract's "Thai normalisation"): invisible characters removed;
+    `ํ` + `า` is `ำ`, `เ` + `เ` is `แ`, a tone mark typed before its vowel is
+    put after it (PyThaiNLP's `reorder_vowels`); a combining mark typed twice
+    counts once; white space folded and trimmed; case folded.
+
+    Cached: a night compares the same few provinces, codes and headers over and
+    over. Text is stored as sent; only comparison goes through here.
+    """
+    if len(text) > LONGEST_CACHED_TEXT:
+        return _comparable_text(text)
+    return _cached_comparable_text(text)
+
+
+def _comparable_text(text: str) -> str:
+    if text.isascii():  # no Thai, nothing invisible: numbers, codes, English headers
+        return _WHITE_SPACE.sub(" ", text).strip().casefold()
+    text = visible_text(text)
+    # Undoubling can bring a mark next to the vowel it belongs with (ํ ํ า), and
+    # reordering can bring two equal marks together (ุ ่ ุ), or a mark before
+    # another vowel: again until nothing moves.
+    for _ in range(_MOST_PASSES):
+        again = _DOUBLED_MARK.sub(r"\1", reorder_vowels(_DOUBLED_MARK.sub(r"\1", text)))
+        if again == text:
+            break
+        text = again
+    return _WHITE_SPACE.sub(" ", text).strip().casefold()
+
+
+_cached_comparable_text = functools.lru_cache(maxsize=1 << 16)(_comparable_text)
 
 
 # U+FFFD, C1 controls, and the tell-tale of Thai UTF-8 read as Latin-1/cp1252.

@@ -221,3 +221,22 @@ def test_a_number_in_a_cell_reads_as_its_digits_never_as_an_exponent(tmp_path, v
     header = ["จังหวัด", "รหัสโครงการ", "ผู้ประกอบการ"]
     path = _workbook(tmp_path / "n.xlsx", [header, ["ลำพูน", "OTOP", value]])
     assert parse_table(xlsx_grid(path)).rows[0].cells["entrepreneurs"] == text
+
+
+def test_a_header_typed_with_the_tone_mark_before_its_vowel_is_the_column():
+    table = table_from_csv("จังหวัด,รหัสโครงการ,ผ\u0e49\u0e39ประกอบการ (ราย)\nล\u0e4d\u0e32ปาง,OTOP,7\n")
+    assert table.columns == ["province", "program_code", "entrepreneurs"] and not table.findings
+    assert table.rows[0].cells == {"province": "ล\u0e4d\u0e32ปาง", "program_code": "OTOP", "entrepreneurs": "7"}  # stored as sent
+
+
+def test_a_look_alike_header_gets_rf07_naming_the_column_it_probably_meant():
+    table = table_from_csv(f"{HEADER},ผู้ประกอบกร,Enterprise (units),หมายเหตุ,ชื่อโครงการ\nลำพูน,OTOP,a,1,2,3,4,note,x\n")
+    assert [(f.rule_id, f.column_name, f.value) for f in table.findings] == [
+        ("RF07", "entrepreneurs", "ผู้ประกอบกร"),
+        ("RF07", "enterprises", "Enterprise (units)"),
+    ]
+    assert table.findings[0].detail_th == '"ผู้ประกอบกร" น่าจะหมายถึง "ผู้ประกอบการ (ราย)"'
+    assert table.findings[1].detail_en == '"Enterprise (units)" is probably "enterprises"'
+    # the file loads, the look-alike's figures count nowhere but stay in the raw record
+    assert table.rows[0].cells["entrepreneurs"] == "1" and "enterprises" not in table.rows[0].cells
+    assert table.rows[0].raw_record["Enterprise (units)"] == "4"

@@ -136,3 +136,62 @@ def test_same_id_with_other_content_breaks_is09_and_the_first_copy_stands(wareho
 def test_production_lines_are_checked(warehouse):
     rows = query(warehouse, "SELECT row_number, rule_id, column_name FROM quality.findings WHERE path = 'isingleform/production.jsonl' ORDER BY ALL")
     assert rows == [(1, "IS07", "production"), (2, "IS02", "production"), (3, "IS10", "production.product")]
+
+
+def test_provinces_and_headers_as_people_type_them_load_where_they_belong(warehouse):
+    assert query(
+        warehouse,
+        "SELECT status, rows_read, rows_accepted, rows_quarantined, warnings FROM quality.files WHERE path = ?",
+        ["regional_reports/DIPROM_result_2566-03.csv"],
+    ) == [("loaded", 13, 10, 3, 0)]
+    # the entrepreneurs column, its header typed with the tone mark before the vowel, counts
+    rows = query(
+        warehouse,
+        "SELECT province_code, program_code, value FROM marts.kpi_monthly WHERE period = '2566-03' AND indicator = 'entrepreneurs' ORDER BY ALL",
+    )
+    assert rows == [
+        ("10", "CE", 4), ("10", "OTOP", 3),  # กทม., กรุงเทพฯ
+        ("14", "OTOP", 5),  # อยุธยา
+        ("20", "CE", 8), ("20", "HERO", 9), ("20", "OTOP", 7),  # จังหวัดชลบุรี, Chonburi, จ.ชลบุรี
+        ("30", "CE", 10), ("30", "OTOP", 6),  # Korat, โคราช
+        ("52", "OTOP", 1),  # ลำปาง with ํ + า
+        ("62", "OTOP", 2),  # กำแพงเพชร with ํ + า
+    ]  # fmt: skip
+
+
+def test_unknown_names_are_answered_with_the_closest_known_one(warehouse):
+    rows = query(
+        warehouse,
+        "SELECT row_number, rule_id, value, message_th, message_en FROM quality.findings WHERE path = ? ORDER BY row_number",
+        ["regional_reports/DIPROM_result_2566-03.csv"],
+    )
+    assert rows == [
+        (12, "RR04", "เชียงใหม", "ไม่รู้จักจังหวัดนี้ (หมายถึง เชียงใหม่ หรือไม่)", "Unknown province (did you mean เชียงใหม่?)"),
+        (13, "RR06", "otp", "ไม่รู้จักรหัสโครงการนี้ (หมายถึง OTOP หรือไม่)", "Unknown programme code (did you mean OTOP?)"),
+        (14, "RR07", "อบรมการท\u0e4d\u0e32บัญชี", *query(warehouse, "SELECT message_th, message_en FROM reference.quality_rules WHERE rule_id = 'RR07'")[0]),
+    ]
+    # nothing close to Atlantis: no guess
+    [(message,)] = query(warehouse, "SELECT message_en FROM quality.findings WHERE rule_id = 'RR04' AND value = 'Atlantis'")
+    assert message == "Unknown province"
+
+
+def test_a_look_alike_header_warns_rf07_and_the_file_loads(warehouse):
+    assert findings(warehouse, "PIO51_result_2566-02.csv") == [(None, "RF07", "warning", "entrepreneurs", "ผู้ประกอบกร (ราย)")]
+    [(message_th, message_en)] = query(warehouse, "SELECT message_th, message_en FROM quality.findings WHERE rule_id = 'RF07'")
+    assert message_th.endswith('("ผู้ประกอบกร (ราย)" น่าจะหมายถึง "ผู้ประกอบการ (ราย)")')
+    assert message_en.endswith('("ผู้ประกอบกร (ราย)" is probably "ผู้ประกอบการ (ราย)")')
+    assert query(
+        warehouse, "SELECT status, rows_accepted, warnings FROM quality.files WHERE path = 'regional_reports/PIO51_result_2566-02.csv'"
+    ) == [("loaded", 1, 1)]
+    assert query(warehouse, "SELECT indicator, value FROM marts.kpi_monthly WHERE period = '2566-02' AND province_code = '51'") == [
+        ("economic_value_mb", Decimal("1.5"))
+    ]
+
+
+def test_location_types_and_estate_codes_typed_another_way_reach_the_marts_as_the_reference_spells_them(warehouse):
+    rows = query(
+        warehouse,
+        "SELECT submission_id, location_type, estate_code FROM marts.factory_month WHERE submission_id LIKE 'L-%' ORDER BY ALL",
+    )
+    assert rows == [("L-1", "industrial_estate", "NRIE"), ("L-2", "outside", None)]
+    assert query(warehouse, "SELECT count(*) FROM quality.findings WHERE path = 'isingleform/locations.jsonl'") == [(0,)]

@@ -103,3 +103,23 @@ def test_factory_lines_are_mostly_valid_with_duplicates(sample_landing):
     valid_owner = sum(thai_id_check_digit_holds(r["owner_id"]) for r in records)
     assert 0.97 * len(records) < valid_owner < len(records)  # a few break IS03
     assert len(set(lines)) < len(lines)  # some re-sent duplicates
+
+
+def test_the_sample_types_thai_as_people_do(sample_landing):
+    """Spellings the contract reads as the same province or column (the figures
+    that hold on the marts, tests/test_sample_figures.py, show they are read so)."""
+    from sources.regional_reports.table import csv_grid, xlsx_grid
+
+    tmp_path, _ = sample_landing
+    folder = tmp_path / "regional_reports" / "FY2566"
+
+    def cells(name: str) -> set[str]:
+        path = folder / name
+        grid = csv_grid(path.read_bytes()) if name.endswith(".csv") else xlsx_grid(path)
+        return {cell for _, row in grid for cell in row}
+
+    ipc02, ipc05, pio51, diprom = (cells(n) for n in ("IPC02_plan_2566.xlsx", "IPC05_plan_2566.csv", "PIO51_plan_2566.csv", "DIPROM_plan_2566.xlsx"))
+    assert "ผ\u0e49\u0e39ประกอบการ (ราย)" in ipc02 | ipc05  # the tone mark typed before its vowel
+    assert any(c.startswith("จ.") for c in ipc02) and any(c.startswith("จังหวัด") and c != "จังหวัด" for c in ipc05)
+    assert "ล\u0e4d\u0e32พูน" in pio51  # ำ typed as ํ + า
+    assert "Krung Thep" in diprom and any(c in diprom for c in ("SamutPrakan", "PathumThani", "Ayutthaya"))

@@ -86,6 +86,10 @@ def test_lamphun_in_january_2566_as_published(analytics):
         )
     )
     assert by_location == {"outside": 368, "industrial_estate": 76, "industrial_park": 13}
+    # the corrections, their locations keyed in again by hand (`Industrial_Estate`, `nrie`), are all accepted
+    assert query(analytics, "SELECT count(*) FROM quality.findings WHERE path LIKE 'isingleform/corrections/%'") == [(0,)]
+    [(corrections,)] = query(analytics, "SELECT count(*) FROM marts.factory_month WHERE period = '2566-01' AND submission_id LIKE '%-FIX'")
+    assert corrections > 10
 
 
 def test_every_year_adds_up_to_its_figures_exactly(analytics):

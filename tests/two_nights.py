@@ -32,6 +32,32 @@ ONE_ROW_PER_RULE = HEADER + "\n".join(
 ) + "\n"
 
 
+# Thai as people type it (the head office may report any province): provinces
+# written as people say them, ำ typed as ํ + า, the entrepreneurs header with
+# its tone mark typed before the vowel. The rows say which province each is.
+AM = "\u0e4d\u0e32"  # ํ + า, drawn as ำ
+SPELLINGS = "\n".join(
+    [
+        "จังหวัด,รหัสโครงการ,กิจกรรม,ผ\u0e49\u0e39ประกอบการ (ราย),มูลค่าทางเศรษฐกิจ (ล้านบาท)",
+        f"ล{AM}ปาง,OTOP,อบรมการทำบัญชี,1,0.5",  # 2 52
+        f"ก{AM}แพงเพชร,OTOP,อบรม,2,",  # 3 62
+        "กรุงเทพฯ,OTOP,อบรม,3,",  # 4 10
+        "กทม.,CE,อบรม,4,",  # 5 10
+        "อยุธยา,OTOP,อบรม,5,",  # 6 14
+        "โคราช,OTOP,อบรม,6,",  # 7 30
+        "จ.ชลบุรี,OTOP,อบรม,7,",  # 8 20
+        "จังหวัดชลบุรี,CE,อบรม,8,",  # 9 20
+        "Chonburi,HERO,อบรม,9,",  # 10 20
+        "Korat,CE,อบรม,10,",  # 11 30
+        "เชียงใหม,OTOP,อบรม,1,",  # 12 RR04, did you mean เชียงใหม่?
+        "ลำปาง,otp,อบรม,1,",  # 13 RR06, did you mean OTOP?
+        f"ลำปาง, otop ,อบรมการท{AM}บัญชี ,1,",  # 14 RR07: line 2's key as a reader sees it
+    ]
+) + "\n"
+# A typing slip in a header: the file loads, RF07 says whose figures count nowhere.
+LOOK_ALIKE_HEADER = "จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบกร (ราย),มูลค่าทางเศรษฐกิจ (ล้านบาท)\nลำพูน,OTOP,อบรม,5,1.5\n"
+
+
 def submission(submission_id: str, period: str, submitted_at: str, **changes) -> dict:
     record = {
         "submission_id": submission_id, "submitted_at": submitted_at, "period": period,
@@ -60,6 +86,12 @@ PRODUCTION = jsonl(
     submission("P-1", "2565-11", "2022-12-06T09:00:00+07:00", production=[{"product": "ลำไยอบแห้ง", "quantity": -5, "unit": "กก.", "value_baht": 100}]),
     submission("P-2", "2565-11", "2022-12-06T09:00:00+07:00", production={"product": "ลำไยอบแห้ง"}),
     submission("P-3", "2565-11", "2022-12-06T09:00:00+07:00", production=[{"product": "à¸¥à¸³à¹„à¸¢", "quantity": 5, "unit": "กก.", "value_baht": 100}]),
+)
+# Location types and estate codes typed another way; the marts carry the reference's spelling.
+LOCATIONS = jsonl(
+    submission("L-1", "2566-01", "2023-02-05T09:00:00+07:00", factory_id="72510009925601",
+               location={"type": " Industrial_Estate", "estate_code": "nrie\u200b"}),
+    submission("L-2", "2566-01", "2023-02-05T09:00:00+07:00", factory_id="10510009825601", location={"type": "OUTSIDE"}),
 )
 # A correction of January, arriving in the next run with more workers.
 CORRECTION = jsonl(
@@ -96,10 +128,13 @@ def build_two_nights(root: Path) -> TwoNights:
     (reports / "PIO51_result_2565-12_v3.csv").write_text("จังหวัด,กิจกรรม,ผู้ประกอบการ\nลำพูน,a,3\n", encoding="utf-8")
     # Re-sent under the same name with new content: the content seen last is current.
     (reports / "PIO51_result_2565-11.csv").write_text(HEADER + "ลำพูน,CE,a,30,,,\n", encoding="utf-8")
+    (reports / "DIPROM_result_2566-03.csv").write_text(SPELLINGS, encoding="utf-8")
+    (reports / "PIO51_result_2566-02.csv").write_text(LOOK_ALIKE_HEADER, encoding="utf-8")
     factories = root / "landing" / "isingleform"
     factories.mkdir()
     (factories / "months.jsonl").write_text(FACTORY_MONTHS, encoding="utf-8")
     (factories / "production.jsonl").write_text(PRODUCTION, encoding="utf-8")
+    (factories / "locations.jsonl").write_text(LOCATIONS, encoding="utf-8")
     result = materialize_nightly_load(root / "landing", root / "warehouse", with_gx_checks=False)
     assert result.success
     analytics = root / "warehouse" / "analytics.duckdb"

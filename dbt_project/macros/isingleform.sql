@@ -14,3 +14,8 @@
         ('water_m3', 'water_m3', 'amount'),
     ]) }}
 {%- endmacro %}
+
+{#- The location types of i-Single Form (isingleform.md), as a SQL list. -#}
+{% macro isf_location_types() -%}
+    ['outside', 'industrial_estate', 'industrial_park']
+{%- endmacro %}

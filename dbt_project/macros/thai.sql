@@ -34,7 +34,19 @@
     regexp_matches({{ text }}, '[\x{FFFD}\x{80}-\x{9F}]|à¸|à¹')
 {%- endmacro %}
 
-{#- Submitters' free text compared for keys: trimmed, white space folded, case folded. -#}
-{% macro fold_text(text) -%}
-    lower(regexp_replace(trim(coalesce({{ text }}, '')), '\s+', ' ', 'g'))
+{#- A province as written, in the form it is looked up in (regional-reports.md,
+    "Values"): Thai digits as digits, compared as a reader sees it (thai_key, the
+    Python function of sources/thai.py), a `จ.` or `จังหวัด` before the name
+    dropped, and spaces and hyphens dropped (`Chon Buri`, `Chonburi`, `chon-buri`). -#}
+{% macro province_key(text) -%}
+    regexp_replace(regexp_replace(thai_key({{ arabic_digits(text) }}), '^(จังหวัด|จ\.)\s*', ''), '[\s-]', '', 'g')
+{%- endmacro %}
+
+{#- `text` spelt as the one of `canonical` (a SQL list of codes) that it is the
+    same text as (thai_key), or as written when it is none of them. Most texts
+    are already canonical, and only the others cost a Python call per code. -#}
+{% macro canonical_spelling(text, canonical) -%}
+    case when {{ text }} is null or list_contains({{ canonical }}, {{ text }}) then {{ text }}
+         else coalesce(list_filter({{ canonical }}, lambda code: thai_key(code) = thai_key({{ text }}))[1], {{ text }})
+    end
 {%- endmacro %}

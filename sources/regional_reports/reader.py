@@ -54,4 +54,4 @@ class RegionalReportReader:
             for row in table.rows
         ]
         insert_rows(con, "raw.regional_rows", _ROW_COLUMNS, rows)
-        return FileLoad("parsed", rows_read=table.data_rows, **identity)
+        return FileLoad("parsed", rows_read=table.data_rows, findings=table.findings, **identity)

@@ -20,7 +20,8 @@ import python_calamine
 
 from sources.file_outcome import FileFinding
 from sources.regional_reports.excel_errors import error_cells
-from sources.thai import decode_thai_text, visible_text
+from sources.thai import comparable_text, decode_thai_text, visible_text
+from sources.typing_slips import closest_known
 
 # canonical column -> (Thai header, English header); the canonical name itself also matches.
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -50,15 +51,18 @@ _TOTAL_ROW = re.compile(r"^(รวม|total)", re.IGNORECASE)
 
 
 def normalise_header(text: str) -> str:
-    """Trim, fold case and white space, drop a trailing unit in parentheses."""
-    folded = re.sub(r"[\s_]+", " ", visible_text(text)).strip().casefold()
+    """A header as the contract compares it: Thai normalisation, white space
+    (and `_`) folded, case folded, a trailing unit in parentheses dropped."""
+    folded = comparable_text(text.replace("_", " "))
     return re.sub(r"\s*\([^()]*\)$", "", folded).strip()
 
 
 _HEADER_LOOKUP: dict[str, str] = {}
+_HEADER_NAMES: dict[str, str] = {}  # normalised -> the name as the contract writes it
 for _canonical, _names in COLUMNS.items():
     for _name in (_canonical, *_names):
         _HEADER_LOOKUP[normalise_header(_name)] = _canonical
+        _HEADER_NAMES.setdefault(normalise_header(_name), _name)
 
 
 class TableProblem(Exception):
@@ -81,6 +85,7 @@ class TableRow:
 class Table:
     columns: list[str]  # canonical columns present
     rows: list[TableRow] = field(default_factory=list)
+    findings: list[FileFinding] = field(default_factory=list)  # warnings on the file as a whole (RF07)
 
     @property
     def data_rows(self) -> int:
@@ -120,10 +125,10 @@ def csv_grid(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
 
 def choose_sheet(sheet_names: list[str]) -> str:
-    by_folded = {name.strip().casefold(): name for name in sheet_names}
+    by_comparable = {comparable_text(name): name for name in reversed(sheet_names)}
     for preferred in PREFERRED_SHEETS:
-        if preferred.casefold() in by_folded:
-            return by_folded[preferred.casefold()]
+        if comparable_text(preferred) in by_comparable:
+            return by_comparable[comparable_text(preferred)]
     return sheet_names[0]
 
 
@@ -157,6 +162,22 @@ def xlsx_grid(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 def _header_columns(cells: list[str]) -> dict[int, str]:
     return {i: _HEADER_LOOKUP[key] for i, cell in enumerate(cells) if (key := normalise_header(cell)) in _HEADER_LOOKUP}
+
+
+def _look_alike_headers(header: list[str], known: dict[int, str]) -> list[FileFinding]:
+    """RF07 for each header cell that is no known column but a typing slip away
+    from one: its figures would otherwise count nowhere without a word."""
+    found = []
+    for i, cell in enumerate(header):
+        if i in known or not cell or (meant := closest_known(normalise_header(cell), _HEADER_NAMES)) is None:
+            continue
+        canonical, name = _HEADER_LOOKUP[meant], _HEADER_NAMES[meant]
+        found.append(FileFinding(
+            "RF07", cell, canonical,
+            f'"{cell}" is probably "{name}"',
+            f'"{cell}" น่าจะหมายถึง "{name}"',
+        ))  # fmt: skip
+    return found
 
 
 def _raw_record_names(header: list[str]) -> list[str]:
@@ -198,7 +219,7 @@ def parse_table(grid: Iterable[tuple[int, list[str]]]) -> Table:
         if canonical not in present:
             raise TableProblem("RF04", f"the required column {canonical} is missing", f"ไม่มีคอลัมน์ {COLUMNS[canonical][0]} ซึ่งจำเป็น", canonical)
 
-    table = Table(columns=present)
+    table = Table(columns=present, findings=_look_alike_headers(header, by_index))
     raw_names = _raw_record_names(header)
     for row_number, cells in rows:
         filled = [cell for cell in cells if cell]

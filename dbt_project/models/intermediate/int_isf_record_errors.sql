@@ -137,7 +137,7 @@ from checked where nullif(factory_class_text, '') is not null and factory_class_
 union all
 select file_seq, record_number, 'IS02', 'location.type', location_type,
        'one of outside, industrial_estate, industrial_park', 'ต้องเป็น outside industrial_estate หรือ industrial_park'
-from checked where nullif(location_type, '') is not null and location_type not in ('outside', 'industrial_estate', 'industrial_park')
+from checked where nullif(location_type, '') is not null and not list_contains({{ isf_location_types() }}, location_type)
 union all
 select file_seq, record_number, 'IS02', 'production', null,
        'a list of production lines', 'ต้องเป็นรายการของสายการผลิต'

@@ -1,5 +1,7 @@
 -- Row rules RR01-RR06 and RR10: everything that can be judged from the row alone.
 -- RR07 needs to know which rows are accepted, so it lives in int_regional_rows.
+-- An unknown province (RR04) or programme (RR06) that is a typing slip away from
+-- a known one names it in the finding's detail (sources/typing_slips.py).
 with data_rows as (
     select * from {{ ref('stg_regional_rows') }} where row_kind = 'data'
 ),
@@ -15,6 +17,34 @@ text_cells as (
     )
     on province, program_code, activity
     into name column_name value value_text
+),
+
+-- the written keys of unknown provinces and programmes, each once
+unknown_provinces as (
+    select distinct province_key as written_key
+    from data_rows where province_text is not null and province_code is null
+),
+
+unknown_programs as (
+    select distinct program_key as written_key
+    from data_rows where program_code_text is not null and program_code is null
+),
+
+known_names as (
+    select 'province' as column_name, unknown_provinces.written_key, names.name,
+           typing_slip_edits(unknown_provinces.written_key, names.province_key) as edits
+    from unknown_provinces cross join {{ ref('stg_province_names') }} as names
+    union all
+    select 'program_code', unknown_programs.written_key, programs.program_code,
+           typing_slip_edits(unknown_programs.written_key, programs.program_code)
+    from unknown_programs cross join {{ ref('programs') }} as programs
+),
+
+closest_names as (
+    select column_name, written_key, name
+    from known_names
+    where edits is not null
+    qualify row_number() over (partition by column_name, written_key order by edits, name) = 1
 )
 
 select file_seq, row_number, 'RR01' as rule_id, 'province' as column_name, null as value,
@@ -32,8 +62,12 @@ union all
 select file_seq, row_number, 'RR03', indicator, value_text, null, null
 from values_ where value < 0
 union all
-select file_seq, row_number, 'RR04', 'province', province_text, null, null
-from data_rows where province_text is not null and province_code is null
+select data_rows.file_seq, data_rows.row_number, 'RR04', 'province', data_rows.province_text,
+       'did you mean ' || closest_names.name || '?', 'หมายถึง ' || closest_names.name || ' หรือไม่'
+from data_rows
+left join closest_names
+    on closest_names.column_name = 'province' and closest_names.written_key = data_rows.province_key
+where data_rows.province_text is not null and data_rows.province_code is null
 union all
 select data_rows.file_seq, data_rows.row_number, 'RR05', 'province', data_rows.province_text, null, null
 from data_rows
@@ -48,8 +82,12 @@ where data_rows.province_code is not null
         else true
       end
 union all
-select file_seq, row_number, 'RR06', 'program_code', program_code_text, null, null
-from data_rows where program_code_text is not null and program_code is null
+select data_rows.file_seq, data_rows.row_number, 'RR06', 'program_code', data_rows.program_code_text,
+       'did you mean ' || closest_names.name || '?', 'หมายถึง ' || closest_names.name || ' หรือไม่'
+from data_rows
+left join closest_names
+    on closest_names.column_name = 'program_code' and closest_names.written_key = data_rows.program_key
+where data_rows.program_code_text is not null and data_rows.program_code is null
 union all
 select file_seq, row_number, 'RR10', column_name, value_text, null, null
 from text_cells where {{ is_damaged_text('value_text') }}

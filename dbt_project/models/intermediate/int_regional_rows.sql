@@ -14,9 +14,8 @@ keyed as (
         data_rows.file_seq,
         data_rows.row_number,
         other_errors.row_number is null as passes_other_rules,
-        -- the key as the contract normalises it; an unresolved cell keys by its text
-        coalesce(data_rows.province_code, {{ fold_text('data_rows.province_text') }}) as province_key,
-        coalesce(data_rows.program_code, {{ fold_text('data_rows.program_code_text') }}) as program_key,
+        data_rows.province_key,
+        data_rows.program_key,
         data_rows.activity_key
     from data_rows
     left join other_errors using (file_seq, row_number)

@@ -76,6 +76,10 @@ figures as (
         end as {{ column }}_problem{{ ',' if not loop.last }}
         {%- endfor %}
     from fields
+),
+
+estates as (
+    select list(estate_code order by estate_code) as estate_codes from {{ ref('estates') }}
 )
 
 select
@@ -100,8 +104,9 @@ select
     trim({{ field_text['factory_class'] }}) as factory_class_text,
     trim({{ arabic_digits(field_text['tsic_code']) }}) as tsic_code,
     trim({{ arabic_digits(field_text['province_code']) }}) as province_code,
-    trim({{ field_text['location.type'] }}) as location_type,
-    trim({{ field_text['location.estate_code'] }}) as estate_code,
+    -- spelt as the contract and the reference do, whichever way it was typed (`Industrial_Estate`, `nrie`)
+    {{ canonical_spelling("trim(" ~ field_text['location.type'] ~ ")", isf_location_types()) }} as location_type,
+    {{ canonical_spelling("trim(" ~ field_text['location.estate_code'] ~ ")", 'estates.estate_codes') }} as estate_code,
     {{ field_text['contact.name'] }} as contact_name,
     {{ field_text['contact.phone'] }} as contact_phone,
     {{ field_text['contact.email'] }} as contact_email,
@@ -124,3 +129,4 @@ select
     {%- endfor %}
     doc is not null as has_doc
 from figures
+cross join estates

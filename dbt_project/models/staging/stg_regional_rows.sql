@@ -1,17 +1,30 @@
--- Regional report rows with their file's identity, the row's fiscal year and
--- the province resolved from code, Thai name or English name.
+-- Regional report rows with their file's identity, the row's fiscal year, the
+-- province and programme resolved from what was written, and the row's key
+-- (RR07) as the contract compares it. Text is kept as sent; thai_key (the
+-- Python function of sources/thai.py) is called once per distinct text.
 with rows as (
     select r.*, f.submitter, f.kind, f.period, f.path, f.file_sha256
     from {{ source('raw', 'regional_rows') }} as r
     join {{ ref('stg_landed_files') }} as f using (file_seq)
 ),
 
-province_names as (
-    select province_code, {{ fold_text('province_code') }} as folded from {{ ref('provinces') }}
-    union all
-    select province_code, {{ fold_text('name_th') }} from {{ ref('provinces') }}
-    union all
-    select province_code, {{ fold_text('name_en') }} from {{ ref('provinces') }}
+written_provinces as (
+    select province, {{ province_key('province') }} as written_key
+    from (select distinct province from rows where province is not null)
+),
+
+written_programs as (
+    select program_code, thai_key(program_code) as written_key
+    from (select distinct program_code from rows where program_code is not null)
+),
+
+programs as (
+    select program_code, thai_key(program_code) as program_key from {{ ref('programs') }}
+),
+
+activities as (
+    select activity, thai_key(activity) as activity_key
+    from (select distinct activity from rows where activity is not null)
 )
 
 select
@@ -30,7 +43,10 @@ select
     rows.program_code as program_code_text,
     programs.program_code,
     rows.activity,
-    {{ fold_text('rows.activity') }} as activity_key,
+    -- the row's key: a resolved province or programme by its code, one that is not by its text
+    coalesce(province_names.province_code, written_provinces.written_key, '') as province_key,
+    coalesce(programs.program_code, written_programs.written_key, '') as program_key,
+    coalesce(activities.activity_key, '') as activity_key,
     rows.raw_record,
     rows.entrepreneurs,
     rows.enterprises,
@@ -42,7 +58,10 @@ select
     rows.budget_allocated_mb,
     rows.budget_disbursed_mb
 from rows
-left join province_names
-    on province_names.folded = {{ fold_text(arabic_digits('rows.province')) }}
-left join {{ ref('programs') }} as programs
-    on upper(trim(rows.program_code)) = programs.program_code
+left join written_provinces using (province)
+left join {{ ref('stg_province_names') }} as province_names
+    on province_names.province_key = written_provinces.written_key
+left join written_programs using (program_code)
+left join programs
+    on programs.program_key = written_programs.written_key
+left join activities using (activity)
