@@ -9,7 +9,7 @@ import duckdb
 from dagster_dbt import DbtCliResource
 from packaging.version import Version
 
-from sources.layout import WarehouseLayout
+from warehouse.layout import WarehouseLayout
 
 
 class WarehouseResource(dg.ConfigurableResource):

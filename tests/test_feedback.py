@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from expectations.data_docs import MissingVendoredAsset, _rewrite, make_offline
-from sources.feedback.data import QualityData
-from sources.feedback.report import render_quality_report
-from sources.feedback.workbooks import factory_workbook_name, write_feedback_workbooks
+from reporting.feedback.data import QualityData
+from reporting.feedback.report import render_quality_report
+from reporting.feedback.workbooks import factory_workbook_name, write_feedback_workbooks
 
 SCRIPT = "<script>alert('x')</script>"
 FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1", "\t=1+1", "\r=1+1", "#N/A", "#DIV/0!"]
@@ -117,7 +117,7 @@ def test_missing_npm_packages_fail_loudly(tmp_path):
 def test_latest_deadlines_name_the_missing_and_late_submitters(tmp_path):
     import duckdb
 
-    from sources.feedback.deadlines import latest_deadlines
+    from reporting.feedback.deadlines import latest_deadlines
 
     db = tmp_path / "w.duckdb"
     with duckdb.connect(str(db)) as con:

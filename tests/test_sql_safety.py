@@ -21,14 +21,14 @@ REVIEWED = {
     ("sources/intake.py", "table"): "insert_frame's table and _forget_rows' raw tables: the project's own names",
     ("sources/intake.py", "column_list"): "insert_rows' columns: a reader's own column names (_ROW_COLUMNS)",
     ("sources/intake.py", "placeholders"): "insert_rows' VALUES list: only ? markers, the values go as parameters",
-    ("sources/publish.py", "_quote_literal(str(warehouse_db))"): "the warehouse path from WAREHOUSE_DIR, quoted",
-    ("sources/publish.py", "_quote_identifier(schema)"): "schemas of the warehouse, quoted",
-    ("sources/publish.py", "_quote_identifier(table)"): "tables of the warehouse (dbt models), quoted",
-    ("sources/publish.py", "_quote_identifier(column)"): "columns of dbt models, quoted",
-    ("sources/publish.py", "_quote_literal(comment)"): "the models' own descriptions, quoted",
-    ("sources/publish.py", "target"): "schema.table built from the quoted names above",
-    ("sources/run_summary.py", "mart"): "tables of the marts schema: dbt models",
-    ("orchestration/dbt_build_state.py", "sql"): "_first_value's statement: a string literal at each call",
+    ("warehouse/publish.py", "_quote_literal(str(warehouse_db))"): "the warehouse path from WAREHOUSE_DIR, quoted",
+    ("warehouse/publish.py", "_quote_identifier(schema)"): "schemas of the warehouse, quoted",
+    ("warehouse/publish.py", "_quote_identifier(table)"): "tables of the warehouse (dbt models), quoted",
+    ("warehouse/publish.py", "_quote_identifier(column)"): "columns of dbt models, quoted",
+    ("warehouse/publish.py", "_quote_literal(comment)"): "the models' own descriptions, quoted",
+    ("warehouse/publish.py", "target"): "schema.table built from the quoted names above",
+    ("warehouse/run_summary.py", "mart"): "tables of the marts schema: dbt models",
+    ("warehouse/build_state.py", "sql"): "_first_value's statement: a string literal at each call",
 }
 
 

@@ -11,9 +11,9 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
 from orchestration.checks import start_importing_the_validator
-from orchestration.dbt_build_state import build_fingerprint, needs_full_refresh, record_build
+from warehouse.build_state import build_fingerprint, needs_full_refresh, record_build
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
-from sources.layout import WarehouseLayout
+from warehouse.layout import WarehouseLayout
 from sources.pii import key_fingerprint, load_or_create_key
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 from dbt.task.docs import DOCS_INDEX_FILE_PATH
-from sources.pages import write_page
+from reporting.pages import write_page
 
 TRACKER_LOADER = 'i.src="//d1fc8wv8zag5ca.cloudfront.net/2.9.0/sp.js"'
 MANIFEST_SLOT, CATALOG_SLOT = '"MANIFEST.JSON INLINE DATA"', '"CATALOG.JSON INLINE DATA"'

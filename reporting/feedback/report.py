@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from sources.feedback.data import QualityData
-from sources.feedback.workbooks import factory_workbook_name, is_submitter_code, submitter_workbook_name
-from sources.pages import write_page
-from sources.readable import readable
+from reporting.feedback.data import QualityData
+from reporting.feedback.workbooks import factory_workbook_name, is_submitter_code, submitter_workbook_name
+from reporting.pages import write_page
+from reporting.readable import readable
 
 FINDINGS_SHOWN_PER_FILE = 100
 
 
 def escape(text: str) -> str:
-    """Warehouse text as HTML: escaped, control characters shown (sources/readable.py)."""
+    """Warehouse text as HTML: escaped, control characters shown (reporting/readable.py)."""
     return _escape(readable(text))
 
 
