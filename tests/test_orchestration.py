@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from importlib.metadata import version
 from pathlib import Path
 
@@ -67,6 +69,7 @@ def test_layout_follows_the_environment(monkeypatch, tmp_path):
     assert WarehouseResource().layout.warehouse_dir == Path(tmp_path / "data" / "warehouse").resolve()
 
 
+@pytest.mark.slow
 def test_the_workspace_loads_the_code_location_as_dagster_dev_does(tmp_path):
     import os
     import subprocess
