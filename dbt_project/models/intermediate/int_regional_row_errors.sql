@@ -71,14 +71,16 @@ where data_rows.province_text is not null and data_rows.province_code is null
 union all
 select data_rows.file_seq, data_rows.row_number, 'RR05', 'province', data_rows.province_text, null, null
 from data_rows
+left join {{ ref('submitters') }} as submitters
+    on submitters.submitter = data_rows.submitter
 left join {{ ref('int_province_region_by_fiscal_year') }} as zoning
     on zoning.province_code = data_rows.province_code
    and zoning.fiscal_year = data_rows.fiscal_year
 where data_rows.province_code is not null
-  and case
-        when data_rows.submitter = 'DIPROM' then false
-        when data_rows.submitter like 'PIO%' then data_rows.province_code <> substr(data_rows.submitter, 4)
-        when data_rows.submitter like 'IPC%' then zoning.region_no is distinct from cast(substr(data_rows.submitter, 4) as integer)
+  and case submitters.kind
+        when 'head_office' then false
+        when 'provincial_office' then data_rows.province_code <> submitters.province_code
+        when 'regional_centre' then zoning.region_no is distinct from submitters.region_no
         else true
       end
 union all
