@@ -60,8 +60,8 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
     project=dbt_project,
     # dbt's tests gate the build: one failing fails `dbt build`, the step and the
     # run, before anything is published. They are not also turned into Dagster
-    # asset checks: each Dagster event costs a SQLite commit (~100 ms on these
-    # disks), and the data-quality checks in Dagster are the GX suites.
+    # asset checks: each Dagster event costs a SQLite commit (docs/benchmarks.md),
+    # and the data-quality checks in Dagster are the GX suites.
     dagster_dbt_translator=WarehouseDbtTranslator(DagsterDbtTranslatorSettings(enable_asset_checks=False)),
 )
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource):
