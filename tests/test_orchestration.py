@@ -39,9 +39,9 @@ def test_publishing_comes_after_the_marts():
     assert dg.AssetKey(["quality", "files"]) in upstream
 
 
-def test_dbt_is_invoked_once_with_build():
-    assert dbt_build_args(full_refresh=False) == ["build"]
-    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
+def test_dbt_is_invoked_once_with_build_and_without_the_unit_tests():
+    assert dbt_build_args(full_refresh=False) == ["build", "--exclude", "test_type:unit"]
+    assert dbt_build_args(full_refresh=True) == ["build", "--exclude", "test_type:unit", "--full-refresh"]
 
 
 def test_the_dagster_dbt_hooks_we_override_still_exist():
