@@ -3,8 +3,8 @@
 GX reads the DuckDB file itself, read-only, through its SQL datasource (with
 the adaptations of gx_duckdb.py): the tables are never copied into pandas.
 The suites and the tables they guard come from dbt's manifest and
-expectations/suites.py; GX's context is configured by expectations/gx, copied
-for each run beside GX's stores, where the run adds one table asset per suite.
+expectations/suites.py; GX's context is expectations/gx's configuration, written
+for each run beside GX's stores with one table asset per validated table.
 Every SQLAlchemy engine GX makes is disposed before `validate_warehouse`
 returns, because dbt will not start while any process holds the file.
 """

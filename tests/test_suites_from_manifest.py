@@ -75,7 +75,7 @@ def test_a_project_generic_test_runs_as_its_own_sql():
     files = suites(dbt_project.manifest_path)["quality.files"]
     [conserved] = [e for e in _of(files, gxe.UnexpectedRowsExpectation) if "rows_read" in e.unexpected_rows_query]
     assert conserved.unexpected_rows_query == "select * from {batch} where rows_read <> rows_accepted + rows_quarantined"
-    assert conserved.description.startswith("Row conservation")
+    assert "/ Row conservation: every row read is accepted or quarantined" in conserved.description
 
 
 def test_a_dbt_test_gx_cannot_run_is_refused_by_name(tmp_path):
