@@ -18,7 +18,7 @@ import re
 import great_expectations.expectations as gxe
 import jinja2
 
-from expectations.dbt_manifest import DbtTest, ValidatedModel
+from expectations.validated_models import DbtTest, ValidatedModel
 
 _TEST_BLOCK = re.compile(r"{%-?\s*test\s+\w+\s*\(.*?\)\s*-?%}(?P<body>.*){%-?\s*endtest\s*-?%}", re.S)
 
@@ -42,7 +42,8 @@ def structural_expectations(model: ValidatedModel) -> list[gxe.Expectation]:
     if model.exact_columns:
         expectations.append(
             gxe.ExpectTableColumnsToMatchOrderedList(
-                column_list=list(model.columns), description="Columns exactly as the model's yml lists them (for a published table, as marts.md names them)."
+                column_list=list(model.columns),
+                description="Columns exactly as the model's yml lists them (for a published table, as marts.md names them).",
             )
         )
     for test in model.tests:
@@ -87,15 +88,13 @@ def _generic_sql(table: str, test: DbtTest, common: dict) -> gxe.Expectation:
     the failing rows, which is what UnexpectedRowsExpectation counts."""
     if test.generic_sql is None:
         raise NoCounterpart(
-            f"the dbt test {test.name} on {table} has no Great Expectations counterpart: "
-            "add one in expectations/from_manifest.py"
+            f"the dbt test {test.name} on {table} has no Great Expectations counterpart: add one in expectations/from_manifest.py"
         )
     try:
         query = render_generic_test(test.generic_sql, model="{batch}", column_name=test.column, **test.arguments)
     except jinja2.TemplateError as error:
         raise NoCounterpart(
-            f"the dbt test {test.name} on {table} cannot run outside dbt ({error}): "
-            "add its counterpart in expectations/from_manifest.py"
+            f"the dbt test {test.name} on {table} cannot run outside dbt ({error}): add its counterpart in expectations/from_manifest.py"
         ) from error
     return gxe.UnexpectedRowsExpectation(
         unexpected_rows_query=" ".join(query.split()), **{"description": f"dbt test {test.name}.", **common}

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import great_expectations.expectations as gxe
 
-from expectations.dbt_manifest import validated_models
+from expectations.validated_models import validated_models
 from expectations.from_manifest import structural_expectations
 
 WARNING = "warning"

@@ -12,7 +12,7 @@ import threading
 
 import dagster as dg
 
-from expectations.dbt_manifest import validated_tables
+from expectations.validated_models import validated_tables
 from orchestration.assets.dbt import dbt_project
 from orchestration.resources import WarehouseResource
 

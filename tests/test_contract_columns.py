@@ -6,7 +6,7 @@ import csv
 import re
 from pathlib import Path
 
-from expectations.dbt_manifest import model_columns, validated_models
+from expectations.validated_models import model_columns, validated_models
 from orchestration.assets.dbt import dbt_project
 from tests.conftest import CONTRACT_DIR
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import great_expectations.expectations as gxe
 import pytest
 
-from expectations.dbt_manifest import validated_tables
 from expectations.from_manifest import NoCounterpart
 from expectations.suites import suites
+from expectations.validated_models import validated_tables
 from orchestration.assets.dbt import dbt_project
 
 MANIFEST = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
@@ -48,7 +48,9 @@ def test_relationships_across_tables_and_to_another_field():
     all_suites = suites(dbt_project.manifest_path)
     queries = {e.unexpected_rows_query for e in _of(all_suites["quality.findings"], gxe.UnexpectedRowsExpectation)}
     assert "select * from {batch} where file_sha256 is not null and file_sha256 not in (select file_sha256 from quality.files)" in queries
-    [tsic] = [e for e in _of(all_suites["marts.factory_month"], gxe.UnexpectedRowsExpectation) if "tsic_division" in e.unexpected_rows_query]
+    [tsic] = [
+        e for e in _of(all_suites["marts.factory_month"], gxe.UnexpectedRowsExpectation) if "tsic_division" in e.unexpected_rows_query
+    ]
     assert "(select division from reference.tsic_divisions)" in tsic.unexpected_rows_query
     assert tsic.description == "Every tsic_division is in reference.tsic_divisions (division)."
 
@@ -85,7 +87,7 @@ def test_a_dbt_test_gx_cannot_run_is_refused_by_name(tmp_path):
     manifest["macros"]["macro.diprom.test_outside_dbt"] = {
         "macro_sql": "{% test outside_dbt(model) %} select * from {{ model }} where x not in (select y from {{ ref('other') }}) {% endtest %}"
     }
-    with pytest.raises(NoCounterpart, match="outside_dbt on quality.files"):
+    with pytest.raises(NoCounterpart, match=r"outside_dbt on quality\.files"):
         suites(_write(tmp_path, manifest))
 
 
@@ -97,7 +99,7 @@ def test_only_what_dbt_marks_validated_is_validated(tmp_path):
     assert "quality.submission_deadlines" in validated_tables(path)
     assert _of(suites(path)["quality.submission_deadlines"], gxe.ExpectCompoundColumnsToBeUnique, column_list=["submitter", "period"])
     del manifest["nodes"]["model.diprom.kpi_national"]["config"]["meta"]["validated"]
-    with pytest.raises(ValueError, match="marts.kpi_national, which dbt_project.yml does not mark validated"):
+    with pytest.raises(ValueError, match=r"marts\.kpi_national, which dbt_project\.yml does not mark validated"):
         suites(_write(tmp_path, manifest))
 
 

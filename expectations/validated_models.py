@@ -48,7 +48,7 @@ class ManifestError(RuntimeError):
 
 
 @cache
-def _load(path: str, mtime_ns: int) -> dict:  # noqa: ARG001 - part of the cache key: a re-parsed manifest is read again
+def _load(path: str, mtime_ns: int) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
