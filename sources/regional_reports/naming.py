@@ -41,6 +41,12 @@ def _period_problem(period: str, detail_en: str, detail_th: str) -> NameProblem:
     return NameProblem(FileFinding("RF03", period, None, detail_en, detail_th))
 
 
+def named_submitter(file_name: str) -> str | None:
+    """The submitter a report's name names, whether or not the rest of the name is valid."""
+    match = _NAME.fullmatch(file_name)
+    return match["submitter"].upper() if match else None
+
+
 def is_known_submitter(code: str, province_codes: frozenset[str]) -> bool:
     if code == "DIPROM" or _IPC.fullmatch(code):
         return True
