@@ -97,7 +97,7 @@ def test_the_command_prints_both_messages_and_exits_non_zero_on_quarantine(examp
     assert check_command([str(quarantined), "--warehouse-dir", str(empty), "--workbook", str(tmp_path / "books")]) == 1
     out = capsys.readouterr().out
     assert "7 of 10 rows would be quarantined" in out and "7 จาก 10 แถวจะถูกกักกัน" in out
-    assert "RR04 error row" in out and "column province" in out
+    assert "RR05 error row 9 column province value 'เชียงใหม่'" in out and "จังหวัดอยู่นอกพื้นที่รับผิดชอบ" in out
     assert (tmp_path / "books" / "PIO51.xlsx").is_file()
     clean = landing / "regional_reports" / "IPC01_plan_2566.csv"
     assert check_command([str(clean), "--warehouse-dir", str(empty)]) == 0

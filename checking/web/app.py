@@ -10,6 +10,7 @@ the session that checked it, until it is sent or the server restarts.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import os
 import secrets
@@ -233,7 +234,12 @@ def create_app(layout: WarehouseLayout, checker: Checker | None = None, session_
     ]
     middleware = [Middleware(SessionMiddleware, secret_key=session_secret(layout.warehouse_dir), session_cookie="diprom_upload",
                              max_age=session_seconds, same_site="strict", https_only=secure_cookies)]
-    app = Starlette(routes=routes, middleware=middleware, on_shutdown=[lambda: shutil.rmtree(spool, ignore_errors=True)])
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        shutil.rmtree(spool, ignore_errors=True)  # files checked but never sent go with the server
+
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pending = pending
     return app
 
