@@ -54,7 +54,10 @@ def landing_source(source: str) -> str:
 
 def landing_target(landing_dir: Path, source: str, name: str) -> Path:
     """Where a file named `name` of `source` lands: always directly inside `landing_dir/source`."""
-    folder = (landing_dir / landing_source(source)).resolve()
+    if (landing_dir / landing_source(source)).is_symlink():
+        # the intake reads no linked source folder (sources/landing.py discover); nothing is sent into one
+        raise BadName("the landing folder's source folder is a link", "โฟลเดอร์รับไฟล์เป็นลิงก์")
+    folder = (landing_dir / source).resolve()
     target = folder / landing_name(name)
     if target.parent != folder or not target.resolve().is_relative_to(folder):
         raise BadName("the name leads out of the landing folder", "ชื่อไฟล์ชี้ออกนอกโฟลเดอร์รับไฟล์")
