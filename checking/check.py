@@ -33,6 +33,7 @@ FINDING_COLUMNS = ("file_sha256", "path", "row_number", "submitter", "rule_id", 
 RULES_OF_LATER_FILES = ("RR08", "IS12")
 # A record that broke a rule on an earlier night, as int_isf_submissions reads it (no such rule id exists).
 EARLIER_RECORD_ERROR = "(earlier night)"
+_NO_LIMIT = 1 << 62
 
 
 @dataclass
@@ -153,7 +154,7 @@ class _History:
 
     def __init__(self, con, attached: bool, before: int | None):
         self.con, self.attached = con, attached
-        self.before = "TRUE" if before is None else f"file_seq < {int(before)}"
+        self.before = _NO_LIMIT if before is None else int(before)  # earlier files are those numbered below
 
     @classmethod
     def attach(cls, con, path: Path, before: int | None) -> _History:
@@ -172,13 +173,13 @@ class _History:
     def load_files(self) -> None:
         """Every earlier file sighting: duplicates, versions and file numbers follow from them."""
         if self.attached:
-            self.con.execute(f"INSERT INTO raw.landed_files BY NAME SELECT * FROM published.checking.received_files WHERE {self.before}")
+            self.con.execute("INSERT INTO raw.landed_files BY NAME SELECT * FROM published.checking.received_files WHERE file_seq < ?", [self.before])
 
     def received_before(self, path: str, sha: str) -> bool:
         if not self.attached:
             return False
         return bool(self.con.execute(
-            f"SELECT count(*) FROM published.checking.received_files WHERE {self.before} AND path = ? AND file_sha256 = ?", [path, sha]
+            "SELECT count(*) FROM published.checking.received_files WHERE file_seq < ? AND path = ? AND file_sha256 = ?", [self.before, path, sha]
         ).fetchall()[0][0])
 
     def load_rows(self, first_new: int) -> None:
@@ -186,12 +187,12 @@ class _History:
         if not self.attached:
             return
         self.con.execute(
-            f"""INSERT INTO raw.regional_rows BY NAME
+            """INSERT INTO raw.regional_rows BY NAME
                 SELECT * FROM published.checking.regional_rows
-                WHERE {self.before} AND file_seq IN (
+                WHERE file_seq < ? AND file_seq IN (
                     SELECT file_seq FROM raw.landed_files
                     WHERE file_seq < ? AND submitter IN (SELECT submitter FROM raw.landed_files WHERE file_seq >= ?))""",
-            [first_new, first_new],
+            [self.before, first_new, first_new],
         )
 
     def load_submissions(self, first_new: int, rules: CompiledRules) -> None:
@@ -204,9 +205,10 @@ class _History:
         self.con.execute(
             f"""CREATE TEMP TABLE earlier_submissions AS
                 SELECT * FROM published.checking.isf_submissions
-                WHERE {self.before} AND (
-                    submission_id IN (SELECT submission_id FROM {staged} WHERE file_seq >= {int(first_new)})
-                    OR factory_id IN (SELECT factory_id FROM {staged} WHERE file_seq >= {int(first_new)}))"""
+                WHERE file_seq < ? AND (
+                    submission_id IN (SELECT submission_id FROM {staged} WHERE file_seq >= ?)
+                    OR factory_id IN (SELECT factory_id FROM {staged} WHERE file_seq >= ?))""",
+            [self.before, first_new, first_new],
         )
         staged_columns = [c for (c,) in self.con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = 'stg_isf_submissions'"
@@ -216,5 +218,6 @@ class _History:
         self.con.execute(f"INSERT INTO {staged} ({columns}) SELECT {columns} FROM earlier_submissions")
         self.con.execute(
             f"""INSERT INTO {record_errors} (file_seq, record_number, rule_id)
-                SELECT file_seq, record_number, '{EARLIER_RECORD_ERROR}' FROM earlier_submissions WHERE breaks_record_rules"""
+                SELECT file_seq, record_number, ? FROM earlier_submissions WHERE breaks_record_rules""",
+            [EARLIER_RECORD_ERROR],
         )
