@@ -183,6 +183,38 @@ def test_a_wrong_password_is_not_signed_in(server, browser):
     context.close()
 
 
+def test_a_session_ends_after_its_time(server, browser, tmp_path):
+    """A page started with one-second sessions (in process, sharing the rules already compiled)."""
+    import threading
+
+    import uvicorn
+
+    from checking.check import Checker
+    from checking.rules import CompiledRules
+    from checking.web.app import create_app
+    from sources.layout import WarehouseLayout
+
+    _, _, warehouse = server
+    cache = os.environ.get("DIPROM_CHECK_CACHE") or str(warehouse.parent / "cache")
+    layout = WarehouseLayout(tmp_path / "landing", warehouse)
+    app = create_app(layout, Checker(layout, CompiledRules.prepare(Path(cache))), session_seconds=1, spool_dir=tmp_path)
+    port = _free_port()
+    uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
+    thread.start()
+    while not uvicorn_server.started:
+        time.sleep(0.05)
+    try:
+        context, page = signed_in(browser, f"http://127.0.0.1:{port}", "PIO51", PASSWORD)
+        time.sleep(2.5)
+        page.goto(f"http://127.0.0.1:{port}/")
+        assert page.url.endswith("/signin")
+        context.close()
+    finally:
+        uvicorn_server.should_exit = True
+        thread.join(timeout=30)
+
+
 def test_the_accounts_file_is_owner_only_and_holds_no_password(server):
     _, _, warehouse = server
     path = warehouse / "upload_accounts.json"
