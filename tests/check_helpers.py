@@ -15,10 +15,15 @@ from tests.conftest import query
 FINDING_COLUMNS = ("file_sha256", "path", "row_number", "submitter", "rule_id", "severity", "message_th", "message_en", "column_name", "value")
 
 
-def compiled_rules(tmp_path_factory) -> CompiledRules:
-    """Compiled once per test process (a minute: dbt seeds and compiles), or from DIPROM_CHECK_CACHE."""
+def check_cache(tmp_path_factory) -> Path:
+    """DIPROM_CHECK_CACHE, else one folder for every worker of the session: the rules
+    compile once (a minute: dbt seeds and compiles), under the cache's lock."""
     cache = os.environ.get("DIPROM_CHECK_CACHE")
-    return CompiledRules.prepare(Path(cache) if cache else tmp_path_factory.mktemp("check-cache"))
+    return Path(cache) if cache else tmp_path_factory.getbasetemp().parent / "check-cache"
+
+
+def compiled_rules(tmp_path_factory) -> CompiledRules:
+    return CompiledRules.prepare(check_cache(tmp_path_factory))
 
 
 def _sort_key(row):

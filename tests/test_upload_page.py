@@ -22,6 +22,7 @@ import pytest
 
 from checking.accounts import set_password
 from checking.sending import sends
+from tests.check_helpers import check_cache, compiled_rules
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -43,7 +44,7 @@ def server(tmp_path_factory):
     set_password(warehouse, "IPC01", "another-password-01")
     port = _free_port()
     env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), 
-           "DIPROM_CHECK_CACHE": os.environ.get("DIPROM_CHECK_CACHE") or str(root / "cache")}
+           "DIPROM_CHECK_CACHE": str(check_cache(tmp_path_factory))}
     log = (root / "server.log").open("w")
     process = subprocess.Popen([str(Path(sys.executable).parent / "diprom-upload"), "--port", str(port)], env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -183,21 +184,19 @@ def test_a_wrong_password_is_not_signed_in(server, browser):
     context.close()
 
 
-def test_a_session_ends_after_its_time(server, browser, tmp_path):
-    """A page started with one-second sessions (in process, sharing the rules already compiled)."""
+def test_a_session_ends_after_its_time(server, browser, tmp_path, tmp_path_factory):
+    """A page started with five-second sessions (in process, sharing the rules already compiled)."""
     import threading
 
     import uvicorn
 
     from checking.check import Checker
-    from checking.rules import CompiledRules
     from checking.web.app import create_app
     from sources.layout import WarehouseLayout
 
     _, _, warehouse = server
-    cache = os.environ.get("DIPROM_CHECK_CACHE") or str(warehouse.parent / "cache")
     layout = WarehouseLayout(tmp_path / "landing", warehouse)
-    app = create_app(layout, Checker(layout, CompiledRules.prepare(Path(cache))), session_seconds=1, spool_dir=tmp_path)
+    app = create_app(layout, Checker(layout, compiled_rules(tmp_path_factory)), session_seconds=5, spool_dir=tmp_path)
     port = _free_port()
     uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uvicorn_server.run, daemon=True)
@@ -206,7 +205,9 @@ def test_a_session_ends_after_its_time(server, browser, tmp_path):
         time.sleep(0.05)
     try:
         context, page = signed_in(browser, f"http://127.0.0.1:{port}", "PIO51", PASSWORD)
-        time.sleep(2.5)
+        page.goto(f"http://127.0.0.1:{port}/")  # still signed in within the time
+        assert page.url.endswith(":{}/".format(port))
+        time.sleep(6)
         page.goto(f"http://127.0.0.1:{port}/")
         assert page.url.endswith("/signin")
         context.close()
