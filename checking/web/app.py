@@ -16,6 +16,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,7 @@ class Pending:
     name: str
     folder: Path
     result: FileCheck
+    checked_at: float = 0.0
 
     @property
     def content(self) -> Path:
@@ -164,6 +166,7 @@ def create_app(layout: WarehouseLayout, checker: Checker | None = None, session_
             name = landing_name(upload.filename)
         except BadName as problem:
             return refused(request, 400, f"ชื่อไฟล์ใช้ไม่ได้: {problem.detail_th}", f"the file name cannot be used: {problem.detail_en}")
+        forget_stale()
         token = secrets.token_urlsafe(_TOKEN_BYTES)
         folder = spool / token
         folder.mkdir()
@@ -180,9 +183,17 @@ def create_app(layout: WarehouseLayout, checker: Checker | None = None, session_
         with content.open("rb") as handle:
             source = chosen if chosen in SOURCES else guess_source(name, handle.read(4096))
         [result] = await run_in_threadpool(checker.check, [ToCheck(content, source, name)])
-        pending[token] = Pending(account, source, name, folder, result)
+        pending[token] = Pending(account, source, name, folder, result, time.monotonic())
         return page(request, "result.html", token=token, result=result, status=describe(result),
                     may_send=may_send(account, source, name), later_rules=RULES_OF_LATER_FILES)
+
+    def forget_stale() -> None:
+        """A file checked longer ago than a session lasts can no longer be sent: its spool goes."""
+        now = time.monotonic()
+        for token, item in list(pending.items()):
+            if now - item.checked_at > session_seconds:
+                pending.pop(token, None)
+                shutil.rmtree(item.folder, ignore_errors=True)
 
     def owned(request: Request) -> Pending | None:
         item = pending.get(request.path_params["token"])
