@@ -29,8 +29,10 @@ from pathlib import Path
 
 from checking.accounts import set_password
 
-HEADER = ("จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบการ (ราย),สถานประกอบการ (แห่ง),วิสาหกิจชุมชน (กลุ่ม),ผลิตภัณฑ์ (รายการ),"
-          "บุคลากร (คน),เครือข่าย (เครือข่าย),มูลค่าทางเศรษฐกิจ (ล้านบาท),งบประมาณเบิกจ่าย (ล้านบาท)")
+HEADER = (
+    "จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบการ (ราย),สถานประกอบการ (แห่ง),วิสาหกิจชุมชน (กลุ่ม),ผลิตภัณฑ์ (รายการ),"
+    "บุคลากร (คน),เครือข่าย (เครือข่าย),มูลค่าทางเศรษฐกิจ (ล้านบาท),งบประมาณเบิกจ่าย (ล้านบาท)"
+)
 PROGRAMS = ("OTOP", "CE", "HERO", "CIV", "ITC")
 PASSWORD = "bench-password-51"
 
@@ -54,8 +56,11 @@ def _free_port() -> int:
 def _multipart(fields: dict[str, str], name: str, content: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                 "Content-Type: text/csv\r\n\r\n".encode() + content + b"\r\n")
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+        + content
+        + b"\r\n"
+    )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -71,8 +76,12 @@ def main() -> int:
     content = report(args.rows)
     port = _free_port()
     env = {**os.environ, "WAREHOUSE_DIR": str(warehouse), "LANDING_DIR": str(root / "landing")}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "diprom-upload"), "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "diprom-upload"), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     try:
@@ -83,7 +92,7 @@ def main() -> int:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() - started > 600:
-                    raise SystemExit("diprom-upload did not start")
+                    raise SystemExit("diprom-upload did not start") from None
                 time.sleep(0.5)
         print(f"server up after {time.monotonic() - started:.1f} s (rules compiled or read from the cache)")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
@@ -98,13 +107,15 @@ def main() -> int:
             if attempt:  # the first warms the server
                 timings.append(time.perf_counter() - begun)
             assert 'id="verdict"' in page, page[:2000]
-        print(f"page, {args.rows}-row report ({len(content):,} bytes), {args.times} checks: "
-              f"median {statistics.median(timings):.2f} s, min {min(timings):.2f} s, max {max(timings):.2f} s")
+        print(
+            f"page, {args.rows}-row report ({len(content):,} bytes), {args.times} checks: "
+            f"median {statistics.median(timings):.2f} s, min {min(timings):.2f} s, max {max(timings):.2f} s"
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
     from checking.check import Checker, ToCheck
-    from sources.layout import WarehouseLayout
+    from warehouse.layout import WarehouseLayout
 
     checker = Checker(WarehouseLayout(root / "landing", warehouse))
     path = root / "PIO51_result_2566-01.csv"

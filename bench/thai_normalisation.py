@@ -36,7 +36,7 @@ import sources.regional_reports.table as table
 from bench import national
 from bench.run import REPO, corpus
 from sources import thai
-from sources.sql_functions import register, warehouse_functions
+from warehouse.sql_functions import register, warehouse_functions
 
 MACROS = REPO / "dbt_project" / "macros"
 

@@ -17,9 +17,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from sources.layout import WarehouseLayout
 from sources.reference import Reference
-from sources.regional_reports.naming import is_known_submitter
+from warehouse.layout import WarehouseLayout
 
 ACCOUNTS_FILE = "upload_accounts.json"
 MIN_PASSWORD_LENGTH = 10
@@ -33,7 +32,7 @@ def accounts_path(warehouse_dir: Path) -> Path:
 
 
 def is_account_code(code: str) -> bool:
-    return is_known_submitter(code, Reference.from_seeds().province_codes)
+    return code in Reference.from_seeds().submitters
 
 
 def _read(path: Path) -> dict[str, str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -22,13 +22,23 @@ import duckdb
 from checking.rules import CompiledRules
 from sources.intake import Sighting, ensure_raw_schema, take_in_sightings
 from sources.landing import Archive, LandedFile, sha256_of
-from sources.layout import WarehouseLayout
 from sources.limits import IntakeLimits
 from sources.readers import all_readers
+from warehouse.layout import WarehouseLayout
 
 # What a person is told of each finding, in the order of quality.findings' columns.
-FINDING_COLUMNS = ("file_sha256", "path", "row_number", "submitter", "rule_id", "severity",
-                   "message_th", "message_en", "column_name", "value")
+FINDING_COLUMNS = (
+    "file_sha256",
+    "path",
+    "row_number",
+    "submitter",
+    "rule_id",
+    "severity",
+    "message_th",
+    "message_en",
+    "column_name",
+    "value",
+)
 # The rules whose findings may change with files that arrive after this one the same night.
 RULES_OF_LATER_FILES = ("RR08", "IS12")
 # A record that broke a rule on an earlier night, as int_isf_submissions reads it (no such rule id exists).
@@ -87,7 +97,7 @@ class Checker:
         """The findings of `files` as if they arrived together tonight, after
         everything published. `seen_at` and `history_before` (only earlier
         nights' files numbered below it) replay a night for the tests."""
-        seen_at = seen_at or datetime.now(timezone.utc)
+        seen_at = seen_at or datetime.now(UTC)
         with tempfile.TemporaryDirectory(prefix="diprom-check-") as scratch_dir:
             con = self.rules.scratch(self.layout.warehouse_dir)
             try:
@@ -142,11 +152,11 @@ class Checker:
 
 def _findings(con, table: str, path: str, sha: str) -> list[dict]:
     cursor = con.execute(
-        f"""SELECT {', '.join(FINDING_COLUMNS)} FROM {table} WHERE path = ? AND file_sha256 = ?
+        f"""SELECT {", ".join(FINDING_COLUMNS)} FROM {table} WHERE path = ? AND file_sha256 = ?
             ORDER BY row_number NULLS FIRST, rule_id, column_name, value""",
         [path, sha],
     )
-    return [dict(zip(FINDING_COLUMNS, values)) for values in cursor.fetchall()]
+    return [dict(zip(FINDING_COLUMNS, values, strict=False)) for values in cursor.fetchall()]
 
 
 class _History:
@@ -173,14 +183,19 @@ class _History:
     def load_files(self) -> None:
         """Every earlier file sighting: duplicates, versions and file numbers follow from them."""
         if self.attached:
-            self.con.execute("INSERT INTO raw.landed_files BY NAME SELECT * FROM published.checking.received_files WHERE file_seq < ?", [self.before])
+            self.con.execute(
+                "INSERT INTO raw.landed_files BY NAME SELECT * FROM published.checking.received_files WHERE file_seq < ?", [self.before]
+            )
 
     def received_before(self, path: str, sha: str) -> bool:
         if not self.attached:
             return False
-        return bool(self.con.execute(
-            "SELECT count(*) FROM published.checking.received_files WHERE file_seq < ? AND path = ? AND file_sha256 = ?", [self.before, path, sha]
-        ).fetchall()[0][0])
+        return bool(
+            self.con.execute(
+                "SELECT count(*) FROM published.checking.received_files WHERE file_seq < ? AND path = ? AND file_sha256 = ?",
+                [self.before, path, sha],
+            ).fetchall()[0][0]
+        )
 
     def load_rows(self, first_new: int) -> None:
         """The rows of the same submitters' earlier reports (RR08 compares a month with their earlier months)."""
@@ -210,10 +225,13 @@ class _History:
                     OR factory_id IN (SELECT factory_id FROM {staged} WHERE file_seq >= ?))""",
             [self.before, first_new, first_new],
         )
-        staged_columns = [c for (c,) in self.con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = 'stg_isf_submissions'"
-            " AND column_name IN (SELECT column_name FROM duckdb_columns() WHERE table_name = 'earlier_submissions')"
-        ).fetchall()]
+        staged_columns = [
+            c
+            for (c,) in self.con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = 'stg_isf_submissions'"
+                " AND column_name IN (SELECT column_name FROM duckdb_columns() WHERE table_name = 'earlier_submissions')"
+            ).fetchall()
+        ]
         columns = ", ".join(f'"{c}"' for c in staged_columns)
         self.con.execute(f"INSERT INTO {staged} ({columns}) SELECT {columns} FROM earlier_submissions")
         self.con.execute(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from checking.check import RULES_OF_LATER_FILES, Checker, FileCheck, ToCheck
 from checking.names import SOURCES, BadName, guess_source, landing_name
-from sources.layout import WarehouseLayout
+from warehouse.layout import WarehouseLayout
 
 STATUS_TEXT = {
     "loaded": ("จะนำเข้าได้", "would load"),
@@ -59,8 +59,10 @@ def print_result(result: FileCheck, out) -> None:
         print(f"    {f['message_en']}", file=out)
     later = sorted({f["rule_id"] for f in result.findings if f["rule_id"] in RULES_OF_LATER_FILES})
     if later:
-        print(f"  ({', '.join(later)}: อาจเปลี่ยนไปตามไฟล์อื่นที่ส่งหลังจากนี้ในวันเดียวกัน / "
-              "may change with other files sent later the same day)", file=out)
+        print(
+            f"  ({', '.join(later)}: อาจเปลี่ยนไปตามไฟล์อื่นที่ส่งหลังจากนี้ในวันเดียวกัน / may change with other files sent later the same day)",
+            file=out,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,8 +47,9 @@ def landing_name(name: str) -> str:
 
 def landing_source(source: str) -> str:
     if source not in SOURCES:
-        raise BadName(f"unknown kind of file {source!r} (regional_reports, isingleform)",
-                      "ไม่รู้จักประเภทไฟล์ (regional_reports หรือ isingleform)")
+        raise BadName(
+            f"unknown kind of file {source!r} (regional_reports, isingleform)", "ไม่รู้จักประเภทไฟล์ (regional_reports หรือ isingleform)"
+        )
     return source
 
 

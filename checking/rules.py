@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fcntl
 import graphlib
-import importlib.util
 import json
 import os
 import shutil
@@ -24,7 +23,8 @@ from pathlib import Path
 
 import duckdb
 
-from sources.sql_functions import register, warehouse_functions
+from warehouse.build_state import project_fingerprint
+from warehouse.sql_functions import register, warehouse_functions
 
 REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO / "dbt_project"
@@ -34,18 +34,6 @@ TARGET_MODELS = ("model.diprom.findings", "model.diprom.files")
 # dbt names relations after its database file (profiles.yml: warehouse.duckdb).
 DBT_DATABASE = "warehouse"
 RULES_FILE = "rules.json"
-
-
-def _project_fingerprint() -> str:
-    """The fingerprint the night's build state keys the warehouse's models by.
-
-    Loaded from its file rather than imported: importing the orchestration
-    package would start all of Dagster (seconds) for a check that needs none of it."""
-    path = REPO / "orchestration" / "dbt_build_state.py"
-    spec = importlib.util.spec_from_file_location("_diprom_dbt_build_state", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.project_fingerprint(DBT_PROJECT_DIR)
 
 
 def default_cache_dir() -> Path:
@@ -76,7 +64,7 @@ class CompiledRules:
     @classmethod
     def prepare(cls, cache_dir: Path | None = None) -> CompiledRules:
         """The compiled rules of this project, compiled now if no check has yet."""
-        folder = (cache_dir or default_cache_dir()) / _project_fingerprint()[:20]
+        folder = (cache_dir or default_cache_dir()) / project_fingerprint(DBT_PROJECT_DIR)[:20]
         rules_file = folder / RULES_FILE
         if not rules_file.exists():
             folder.mkdir(parents=True, exist_ok=True)
@@ -131,8 +119,17 @@ def _compile(folder: Path) -> None:
         path = folder / leftover
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
     selection = ["--select", *(f"+{uid.rsplit('.', 1)[1]}" for uid in TARGET_MODELS)]
-    common = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-              "--target-path", str(folder / "target"), "--log-path", str(folder / "logs"), "--quiet"]
+    common = [
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(folder / "target"),
+        "--log-path",
+        str(folder / "logs"),
+        "--quiet",
+    ]
     for command in (["seed"], ["compile", *selection]):
         done = subprocess.run([INSTALLED_DBT, *command, *common], cwd=folder, capture_output=True, text=True)
         if done.returncode != 0:
@@ -156,8 +153,15 @@ def _compile(folder: Path) -> None:
         if node["resource_type"] == "seed":
             seeds.append((node["schema"], node["alias"]))
         elif node["resource_type"] == "model":
-            models.append({"unique_id": uid, "name": node["name"], "relation": node["relation_name"],
-                           "schema": node["schema"], "sql": node["compiled_code"]})
+            models.append(
+                {
+                    "unique_id": uid,
+                    "name": node["name"],
+                    "relation": node["relation_name"],
+                    "schema": node["schema"],
+                    "sql": node["compiled_code"],
+                }
+            )
     partial = folder / f"{RULES_FILE}.next"
     partial.write_text(json.dumps({"seeds": seeds, "models": models}, ensure_ascii=False, indent=1), encoding="utf-8")
     partial.replace(folder / RULES_FILE)

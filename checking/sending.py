@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from checking.names import BadName, landing_target
@@ -55,7 +55,7 @@ def send(landing_dir: Path, sends_log: Path, account: str, source: str, name: st
     finally:
         os.unlink(partial.name)
     _fsync_folder(target.parent)
-    sent = Sent(account, f"{source}/{target.name}", digest.hexdigest(), datetime.now(timezone.utc))
+    sent = Sent(account, f"{source}/{target.name}", digest.hexdigest(), datetime.now(UTC))
     _record(sends_log, sent)
     return sent
 
@@ -70,8 +70,9 @@ def _fsync_folder(folder: Path) -> None:
 
 def _record(sends_log: Path, sent: Sent) -> None:
     sends_log.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps({"account": sent.account, "sent_at": sent.sent_at.isoformat(), "path": sent.path, "sha256": sent.sha256},
-                      ensure_ascii=False)
+    line = json.dumps(
+        {"account": sent.account, "sent_at": sent.sent_at.isoformat(), "path": sent.path, "sha256": sent.sha256}, ensure_ascii=False
+    )
     with sends_log.open("a", encoding="utf-8") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # two sends at once write two whole lines
         handle.write(line + "\n")

@@ -121,7 +121,7 @@ def gx_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResour
     description="Warns when a centre or provincial office has not sent last month's result by the 15th, or sent it late.",
 )
 def results_on_time(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    from sources.feedback.deadlines import latest_deadlines
+    from reporting.feedback.deadlines import latest_deadlines
 
     summary = latest_deadlines(warehouse.layout.warehouse_db)
     return dg.AssetCheckResult(

@@ -14,7 +14,7 @@ if [[ -z ${WAREHOUSE_PII_KEY:-} && -f $archive/../pii.key && ! -f $target/pii.ke
   install -m 600 "$archive/../pii.key" "$target/pii.key"
 fi
 
-.venv/bin/python -m sources.rebuild "$archive" "$target"
+.venv/bin/python -m warehouse.rebuild "$archive" "$target"
 
 empty_landing=$(mktemp -d)
 trap 'rmdir "$empty_landing"' EXIT

@@ -19,7 +19,7 @@ from typing import Protocol
 import duckdb
 import numpy as np
 
-from sources.crashpoints import INTAKE_BEFORE_COMMIT, crash_point
+from warehouse.crashpoints import INTAKE_BEFORE_COMMIT, crash_point
 from sources.file_outcome import FileFinding, FileLoad
 from sources.limits import IntakeLimits
 from sources.landing import Archive, ContentChanged, LandedFile, discover, settled, sha256_of

@@ -2,7 +2,7 @@
 
 A natural person's 13-digit id never leaves the internal warehouse; outside it
 the person is an HMAC-SHA256 of the id under a secret key. The hash is this
-module's `owner_key`, which SQL calls by name (`sources/sql_functions.py`
+module's `owner_key`, which SQL calls by name (`warehouse/sql_functions.py`
 registers it on dbt's connections): the owner id is normalised once, in
 staging, and hashed where the mart is built, so the two cannot disagree; the
 key itself never enters SQL text, dbt's compiled files or any log.

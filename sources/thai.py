@@ -4,7 +4,7 @@ text encodings, how Thai text is compared, and the national id check digit.
 The SQL side of the warehouse has twins of some of these (see
 `dbt_project/macros/thai.sql`); tests hold the two to the same cases. How
 text is compared has none: SQL calls `comparable_text` itself, as
-`thai_key` (sources/sql_functions.py).
+`thai_key` (warehouse/sql_functions.py).
 """
 
 from __future__ import annotations

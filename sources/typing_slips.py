@@ -4,7 +4,7 @@ A column header that is not a known column but nearly is (`RF07`), and an
 unknown province or programme (`RR04`, `RR06`), are answered with the known
 name the submitter probably meant. "Nearly" is one rule, here, used by the
 readers in Python and by the rules in SQL (`typing_slip_edits`, registered by
-sources/sql_functions.py):
+warehouse/sql_functions.py):
 
 - both texts are compared as a reader sees them (`comparable_text`), so the
   same text typed another way is no slip at all but the same name;

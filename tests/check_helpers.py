@@ -12,7 +12,18 @@ from checking.check import Checker, ToCheck
 from checking.rules import CompiledRules
 from tests.conftest import query
 
-FINDING_COLUMNS = ("file_sha256", "path", "row_number", "submitter", "rule_id", "severity", "message_th", "message_en", "column_name", "value")
+FINDING_COLUMNS = (
+    "file_sha256",
+    "path",
+    "row_number",
+    "submitter",
+    "rule_id",
+    "severity",
+    "message_th",
+    "message_en",
+    "column_name",
+    "value",
+)
 
 
 def check_cache(tmp_path_factory) -> Path:
@@ -35,7 +46,9 @@ def sorted_rows(rows) -> list[tuple]:
 
 
 def night_findings(analytics: Path, path: str, sha: str) -> list[tuple]:
-    return sorted_rows(query(analytics, f"SELECT {', '.join(FINDING_COLUMNS)} FROM quality.findings WHERE path = ? AND file_sha256 = ?", [path, sha]))
+    return sorted_rows(
+        query(analytics, f"SELECT {', '.join(FINDING_COLUMNS)} FROM quality.findings WHERE path = ? AND file_sha256 = ?", [path, sha])
+    )
 
 
 def checked_findings(result) -> list[tuple]:
@@ -44,8 +57,10 @@ def checked_findings(result) -> list[tuple]:
 
 def received(warehouse: Path) -> list[tuple]:
     """(file_seq, path, sha256, first_seen_at) of every file the night took in, from what it published."""
-    return query(warehouse / "check_history.duckdb",
-                 "SELECT file_seq, path, file_sha256, first_seen_at FROM checking.received_files ORDER BY file_seq")
+    return query(
+        warehouse / "check_history.duckdb",
+        "SELECT file_seq, path, file_sha256, first_seen_at FROM checking.received_files ORDER BY file_seq",
+    )
 
 
 def check_as_that_night(checker: Checker, landing: Path, file_seq: int, path: str, seen_at):

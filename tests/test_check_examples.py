@@ -8,9 +8,11 @@ import pytest
 
 from checking.check import Checker, ToCheck
 from checking.cli import main as check_command
-from sources.layout import WarehouseLayout
 from tests.check_helpers import FINDING_COLUMNS, check_as_that_night, checked_findings, compiled_rules, night_findings, received
 from tests.conftest import query
+from warehouse.layout import WarehouseLayout
+
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,9 @@ def test_every_example_gets_the_nights_findings(night):
         result = check_as_that_night(checker, landing, file_seq, path, seen_at)
         assert (result.path, result.sha256) == (path, sha)
         assert checked_findings(result) == night_findings(analytics, path, sha), path
-        [(status, quarantined)] = query(analytics, "SELECT status, rows_quarantined FROM quality.files WHERE path = ? AND file_sha256 = ?", [path, sha])
+        [(status, quarantined)] = query(
+            analytics, "SELECT status, rows_quarantined FROM quality.files WHERE path = ? AND file_sha256 = ?", [path, sha]
+        )
         # superseded is what a later file did to it: before that file came, it loaded
         assert (result.status, result.rows_quarantined) == (status.replace("superseded", "loaded"), quarantined), path
 
@@ -77,12 +81,22 @@ def test_published_history_holds_nothing_personal(night):
     analytics, _, _ = night
     history = analytics.parent / "check_history.duckdb"
     assert {s for (s,) in query(history, "SELECT DISTINCT schema_name FROM duckdb_tables()")} == {"checking"}
-    personal = {value for row in query(
-        analytics.parent / "warehouse.duckdb",
-        "SELECT owner_id, contact_name, contact_phone, contact_email FROM staging.stg_isf_submissions",
-    ) for value in row if value and len(value) >= 5}
+    personal = {
+        value
+        for row in query(
+            analytics.parent / "warehouse.duckdb",
+            "SELECT owner_id, contact_name, contact_phone, contact_email FROM staging.stg_isf_submissions",
+        )
+        for value in row
+        if value and len(value) >= 5
+    }
     assert len(personal) >= 5
-    texts = [value for table, column in query(history, "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'checking' AND data_type = 'VARCHAR'")
-             for (value,) in query(history, f'SELECT DISTINCT "{column}" FROM checking."{table}" WHERE "{column}" IS NOT NULL')]
+    texts = [
+        value
+        for table, column in query(
+            history, "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'checking' AND data_type = 'VARCHAR'"
+        )
+        for (value,) in query(history, f'SELECT DISTINCT "{column}" FROM checking."{table}" WHERE "{column}" IS NOT NULL')
+    ]
     assert not [(p, t) for p in personal for t in texts if p in t]
     assert len(FINDING_COLUMNS) == 10

@@ -5,11 +5,21 @@ from __future__ import annotations
 import pytest
 
 from checking.check import Checker, ToCheck
-from sources.layout import WarehouseLayout
-from tests.check_helpers import FINDING_COLUMNS, check_as_that_night, checked_findings, compiled_rules, night_findings, received, sorted_rows
+from tests.check_helpers import (
+    FINDING_COLUMNS,
+    check_as_that_night,
+    checked_findings,
+    compiled_rules,
+    night_findings,
+    received,
+    sorted_rows,
+)
 from tests.conftest import query
+from warehouse.layout import WarehouseLayout
 
 HISTORY_RULES = ("RF06", "RR08", "IS09", "IS12")
+
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +33,9 @@ def test_the_whole_sample_checked_together_as_that_night(night):
     """Every file of the sample, checked together as the night took them in."""
     analytics, landing, checker = night
     files = received(analytics.parent)
-    results = checker.check([ToCheck(landing / path, *path.split("/", 1)) for _, path, _, _ in files], seen_at=files[0][3], history_before=1)
+    results = checker.check(
+        [ToCheck(landing / path, *path.split("/", 1)) for _, path, _, _ in files], seen_at=files[0][3], history_before=1
+    )
     assert len(results) == len(files)
     night_rows = query(analytics, f"SELECT {', '.join(FINDING_COLUMNS)} FROM quality.findings")
     assert sorted_rows(row for result in results for row in checked_findings(result)) == sorted_rows(night_rows)
@@ -34,9 +46,15 @@ def test_files_judged_against_earlier_files_get_the_nights_findings(night):
     checked alone against what was published of the files before it."""
     analytics, landing, checker = night
     assert {r for (r,) in query(analytics, "SELECT DISTINCT rule_id FROM quality.findings")} >= {"RF06", "IS09", "IS12"}
-    depends_on_history = {p for (p,) in query(analytics, f"""
+    depends_on_history = {
+        p
+        for (p,) in query(
+            analytics,
+            f"""
         SELECT DISTINCT path FROM quality.findings WHERE rule_id IN {HISTORY_RULES}
-        UNION SELECT path FROM quality.files WHERE version > 1 OR status = 'duplicate' OR source = 'isingleform'""")}
+        UNION SELECT path FROM quality.files WHERE version > 1 OR status = 'duplicate' OR source = 'isingleform'""",
+        )
+    }
     chosen = [f for f in received(analytics.parent) if f[1] in depends_on_history]
     assert len(chosen) >= 10
     for file_seq, path, sha, seen_at in chosen:

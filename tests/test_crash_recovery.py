@@ -16,7 +16,7 @@ import sys
 import duckdb
 import pytest
 
-from sources.crashpoints import INTAKE_BEFORE_COMMIT, PUBLISH_BEFORE_SWAP
+from warehouse.crashpoints import INTAKE_BEFORE_COMMIT, PUBLISH_BEFORE_SWAP
 from tests.conftest import REPO, materialize_nightly_load
 
 pytestmark = pytest.mark.e2e

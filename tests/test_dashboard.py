@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from sources.dashboard import TOP_PROVINCES
+from reporting.dashboard import TOP_PROVINCES
 from tests.conftest import assert_not_blank, query, render_in_chromium
 
 pytestmark = pytest.mark.e2e

@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from expectations.data_docs import MissingVendoredAsset, _rewrite, make_offline
-from sources.feedback.data import QualityData
-from sources.feedback.report import render_quality_report
-from sources.feedback.workbooks import factory_workbook_name, write_feedback_workbooks
+from reporting.feedback.data import QualityData
+from reporting.feedback.report import render_quality_report
+from reporting.feedback.workbooks import factory_workbook_name, write_feedback_workbooks
 
 SCRIPT = "<script>alert('x')</script>"
 FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1", "\t=1+1", "\r=1+1", "#N/A", "#DIV/0!"]
@@ -58,9 +58,9 @@ def _data() -> QualityData:
 def test_report_escapes_every_warehouse_text_and_keeps_thai():
     html = render_quality_report(_data(), datetime(2026, 11, 22, tzinfo=timezone.utc))
     assert "<script>" not in html
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "ค่าต้องเป็นตัวเลข" in html and "ศูนย์ภาค 1" in html
-    assert '=HYPERLINK(&quot;http://evil.example&quot;' in html  # shown as text, never as a link
+    assert '=HYPERLINK(&#34;http://evil.example&#34;' in html  # shown as text, never as a link
     assert 'href="http' not in html and "src=" not in html
     assert 'href="IPC01.xlsx"' in html and 'href="factories-50.xlsx"' in html
     assert "ยังไม่ส่ง / missing (1):</b> PIO50" in html and "IPC01 (3 วัน)" in html
@@ -117,7 +117,7 @@ def test_missing_npm_packages_fail_loudly(tmp_path):
 def test_latest_deadlines_name_the_missing_and_late_submitters(tmp_path):
     import duckdb
 
-    from sources.feedback.deadlines import latest_deadlines
+    from reporting.feedback.deadlines import latest_deadlines
 
     db = tmp_path / "w.duckdb"
     with duckdb.connect(str(db)) as con:

@@ -20,7 +20,7 @@ import pytest
 
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_models
 from orchestration.assets.intake import landing_intake
-from orchestration.dbt_build_state import build_fingerprint, record_build
+from warehouse.build_state import build_fingerprint, record_build
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 from sources.pii import key_fingerprint, load_or_create_key, owner_key
 from tests.conftest import query

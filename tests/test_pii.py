@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from sources.pii import key_fingerprint, load_or_create_key, owner_key
-from sources.sql_functions import register, warehouse_functions
+from warehouse.sql_functions import register, warehouse_functions
 
 
 def test_generated_key_is_stable_and_owner_only(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from sources.publish import publish_analytics
+from warehouse.publish import publish_analytics
 
 
 def make_warehouse(path: Path, value: int) -> None:

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from sources.rebuild import manifest_sightings
+from warehouse.rebuild import manifest_sightings
 from tests.conftest import REPO, snapshot
 
 pytestmark = pytest.mark.e2e

@@ -21,14 +21,14 @@ REVIEWED = {
     ("sources/intake.py", "table"): "insert_frame's table and _forget_rows' raw tables: the project's own names",
     ("sources/intake.py", "column_list"): "insert_rows' columns: a reader's own column names (_ROW_COLUMNS)",
     ("sources/intake.py", "placeholders"): "insert_rows' VALUES list: only ? markers, the values go as parameters",
-    ("sources/publish.py", "_quote_literal(str(warehouse_db))"): "the warehouse path from WAREHOUSE_DIR, quoted",
-    ("sources/publish.py", "_quote_identifier(schema)"): "schemas of the warehouse, quoted",
-    ("sources/publish.py", "_quote_identifier(table)"): "tables of the warehouse (dbt models), quoted",
-    ("sources/publish.py", "_quote_identifier(column)"): "columns of dbt models, quoted",
-    ("sources/publish.py", "_quote_literal(comment)"): "the models' own descriptions, quoted",
-    ("sources/publish.py", "target"): "schema.table built from the quoted names above",
-    ("sources/run_summary.py", "mart"): "tables of the marts schema: dbt models",
-    ("orchestration/dbt_build_state.py", "sql"): "_first_value's statement: a string literal at each call",
+    ("warehouse/publish.py", "_quote_literal(str(warehouse_db))"): "the warehouse path from WAREHOUSE_DIR, quoted",
+    ("warehouse/publish.py", "_quote_identifier(schema)"): "schemas of the warehouse, quoted",
+    ("warehouse/publish.py", "_quote_identifier(table)"): "tables of the warehouse (dbt models), quoted",
+    ("warehouse/publish.py", "_quote_identifier(column)"): "columns of dbt models, quoted",
+    ("warehouse/publish.py", "_quote_literal(comment)"): "the models' own descriptions, quoted",
+    ("warehouse/publish.py", "target"): "schema.table built from the quoted names above",
+    ("warehouse/run_summary.py", "mart"): "tables of the marts schema: dbt models",
+    ("warehouse/build_state.py", "sql"): "_first_value's statement: a string literal at each call",
     ("checking/rules.py", "DBT_DATABASE"): "the database name dbt's compiled SQL uses, a constant",
     ("checking/rules.py", "_sql_text(str(self.seeds_db))"): "the check's cache folder (DIPROM_CHECK_CACHE or the user's cache), quoted",
     ("checking/rules.py", "schema"): "schemas of the project's seeds and models, from dbt's manifest",
@@ -47,13 +47,15 @@ REVIEWED = {
 def sql_text_interpolations() -> set[tuple[str, str]]:
     """(module, expression) for every expression formatted into the text of a SQL call."""
     found = set()
-    for package in ("sources", "orchestration", "expectations", "checking"):
+    for package in ("sources", "warehouse", "reporting", "orchestration", "expectations", "checking"):
         for path in sorted((REPO / package).rglob("*.py")):
             if "data_docs_assets" in path.parts:
                 continue
             module = path.relative_to(REPO).as_posix()
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_METHODS and node.args):
+                if not (
+                    isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_METHODS and node.args
+                ):
                     continue
                 found |= {(module, expression) for expression in _pasted(node.args[0])}
     return found
@@ -82,6 +84,6 @@ def test_the_audit_sees_a_pasted_value(tmp_path, monkeypatch):
     """The audit itself can fail: a value formatted into SQL is caught."""
     package = tmp_path / "sources"
     package.mkdir()
-    (package / "bad.py").write_text('def f(con, name):\n    con.execute(f"SELECT * FROM t WHERE path = \'{name}\'")\n')
+    (package / "bad.py").write_text("def f(con, name):\n    con.execute(f\"SELECT * FROM t WHERE path = '{name}'\")\n")
     monkeypatch.setattr(sys.modules[__name__], "REPO", tmp_path)
     assert sql_text_interpolations() == {("sources/bad.py", "name")}

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sources.regional_reports.table import COLUMNS, PREFERRED_SHEETS, choose_sheet, normalise_header, parse_table
-from sources.sql_functions import register, warehouse_functions
+from warehouse.sql_functions import register, warehouse_functions
 from sources.thai import INVISIBLE_CHARACTERS, LONGEST_CACHED_TEXT, comparable_text
 from sources.typing_slips import closest_known, slip_edits
 from tests.thai_spellings import CONTRACT_HEADERS, every_spelling, reference_thai_texts, typed_as_people_do, visibly_different

@@ -18,8 +18,11 @@ SOURCES = st.sampled_from(["regional_reports", "isingleform"])
 # Names as an attacker or a careless tool writes them: path pieces, dots, separators,
 # control and invisible characters, Thai, and anything else.
 PIECES = st.sampled_from(["..", ".", "/", "\\", "\x00", "\u200b", "\n", "~", "IPC01_result_2566-01.csv", "รายงาน", " ", "%2e%2e%2f"])
-NAMES = st.one_of(st.text(min_size=0, max_size=60), st.lists(PIECES, min_size=1, max_size=8).map("".join),
-                  st.text(alphabet=string.ascii_letters + string.digits + "._-/\\", max_size=40))
+NAMES = st.one_of(
+    st.text(min_size=0, max_size=60),
+    st.lists(PIECES, min_size=1, max_size=8).map("".join),
+    st.text(alphabet=string.ascii_letters + string.digits + "._-/\\", max_size=40),
+)
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -36,8 +39,23 @@ def test_a_name_lands_directly_in_its_source_folder_or_is_refused(tmp_path, sour
     assert os.path.normpath(target) == str(target)
 
 
-@pytest.mark.parametrize("name", ["../x.csv", "..", ".", "a/b.csv", "a\\b.csv", "/etc/passwd", ".hidden.csv", "", "x\x00.csv",
-                                  "IPC01_result_2566-01.csv\u200b", " IPC01_plan_2566.csv", "x" * 201])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../x.csv",
+        "..",
+        ".",
+        "a/b.csv",
+        "a\\b.csv",
+        "/etc/passwd",
+        ".hidden.csv",
+        "",
+        "x\x00.csv",
+        "IPC01_result_2566-01.csv\u200b",
+        " IPC01_plan_2566.csv",
+        "x" * 201,
+    ],
+)
 def test_names_that_are_refused(name):
     with pytest.raises(BadName):
         landing_name(name)
@@ -48,8 +66,12 @@ def test_an_unknown_source_is_refused(tmp_path):
         landing_target(tmp_path, "../regional_reports", "IPC01_plan_2566.csv")
 
 
-@given(account=st.sampled_from(["IPC01", "IPC11", "PIO51", "PIO84", "DIPROM"]), other=st.sampled_from(["IPC01", "IPC02", "PIO51", "PIO57", "DIPROM"]),
-       kind=st.sampled_from(["plan_2566", "result_2566-01", "result_2566-01_v2"]), suffix=st.sampled_from([".csv", ".xlsx"]))
+@given(
+    account=st.sampled_from(["IPC01", "IPC11", "PIO51", "PIO84", "DIPROM"]),
+    other=st.sampled_from(["IPC01", "IPC02", "PIO51", "PIO57", "DIPROM"]),
+    kind=st.sampled_from(["plan_2566", "result_2566-01", "result_2566-01_v2"]),
+    suffix=st.sampled_from([".csv", ".xlsx"]),
+)
 def test_an_office_sends_only_reports_named_for_itself(account, other, kind, suffix):
     name = f"{other}_{kind}{suffix}"
     assert may_send(account, "regional_reports", name) == (account in ("DIPROM", other))

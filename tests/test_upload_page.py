@@ -25,9 +25,18 @@ from checking.sending import sends
 from tests.check_helpers import check_cache, compiled_rules
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "ลำพูน-correct-horse-51"
+
+pytestmark = pytest.mark.e2e
 
 
 def _free_port() -> int:
@@ -43,8 +52,12 @@ def server(tmp_path_factory):
     set_password(warehouse, "PIO51", PASSWORD)
     set_password(warehouse, "IPC01", "another-password-01")
     port = _free_port()
-    env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), 
-           "DIPROM_CHECK_CACHE": str(check_cache(tmp_path_factory))}
+    env = {
+        **os.environ,
+        "LANDING_DIR": str(landing),
+        "WAREHOUSE_DIR": str(warehouse),
+        "DIPROM_CHECK_CACHE": str(check_cache(tmp_path_factory)),
+    }
     log = (root / "server.log").open("w")
     process = subprocess.Popen([str(Path(sys.executable).parent / "diprom-upload"), "--port", str(port)], env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -146,7 +159,7 @@ def test_another_offices_file_is_checked_but_not_sent(server, browser, examples_
 
 
 def test_a_form_without_its_csrf_token_is_refused(server, browser, examples_dir):
-    base, landing, _ = server
+    base, _landing, _ = server
     context, page = signed_in(browser, base, "PIO51", PASSWORD)
     report = examples_dir / "regional_reports" / "PIO51_result_2566-01.csv"
     upload = {"name": "PIO51_result_2566-02.csv", "mimeType": "text/csv", "buffer": report.read_bytes()}
@@ -192,7 +205,7 @@ def test_a_session_ends_after_its_time(server, browser, tmp_path, tmp_path_facto
 
     from checking.check import Checker
     from checking.web.app import create_app
-    from sources.layout import WarehouseLayout
+    from warehouse.layout import WarehouseLayout
 
     _, _, warehouse = server
     layout = WarehouseLayout(tmp_path / "landing", warehouse)
@@ -206,7 +219,7 @@ def test_a_session_ends_after_its_time(server, browser, tmp_path, tmp_path_facto
     try:
         context, page = signed_in(browser, f"http://127.0.0.1:{port}", "PIO51", PASSWORD)
         page.goto(f"http://127.0.0.1:{port}/")  # still signed in within the time
-        assert page.url.endswith(":{}/".format(port))
+        assert page.url.endswith(f":{port}/")
         time.sleep(6)
         page.goto(f"http://127.0.0.1:{port}/")
         assert page.url.endswith("/signin")

@@ -36,7 +36,7 @@ from checking.cli import describe
 from checking.feedback import write_check_workbook
 from checking.names import SOURCES, BadName, guess_source, landing_name, may_send
 from checking.sending import AlreadySent, send
-from sources.layout import WarehouseLayout
+from warehouse.layout import WarehouseLayout
 
 HERE = Path(__file__).parent
 SESSION_KEY_FILE = "upload_session.key"
@@ -77,8 +77,13 @@ def session_secret(warehouse_dir: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def create_app(layout: WarehouseLayout, checker: Checker | None = None, session_seconds: int = 2 * 3600,
-               secure_cookies: bool = False, spool_dir: Path | None = None) -> Starlette:
+def create_app(
+    layout: WarehouseLayout,
+    checker: Checker | None = None,
+    session_seconds: int = 2 * 3600,
+    secure_cookies: bool = False,
+    spool_dir: Path | None = None,
+) -> Starlette:
     checker = checker or Checker(layout)
     max_bytes = checker.limits.max_file_bytes
     spool = Path(tempfile.mkdtemp(prefix="diprom-upload-", dir=spool_dir))
@@ -184,8 +189,15 @@ def create_app(layout: WarehouseLayout, checker: Checker | None = None, session_
             source = chosen if chosen in SOURCES else guess_source(name, handle.read(4096))
         [result] = await run_in_threadpool(checker.check, [ToCheck(content, source, name)])
         pending[token] = Pending(account, source, name, folder, result, time.monotonic())
-        return page(request, "result.html", token=token, result=result, status=describe(result),
-                    may_send=may_send(account, source, name), later_rules=RULES_OF_LATER_FILES)
+        return page(
+            request,
+            "result.html",
+            token=token,
+            result=result,
+            status=describe(result),
+            may_send=may_send(account, source, name),
+            later_rules=RULES_OF_LATER_FILES,
+        )
 
     def forget_stale() -> None:
         """A file checked longer ago than a session lasts can no longer be sent: its spool goes."""
@@ -207,8 +219,12 @@ def create_app(layout: WarehouseLayout, checker: Checker | None = None, session_
         if not target.exists():
             await run_in_threadpool(write_check_workbook, [item.result], target)
         stem = Path(item.name).stem
-        return FileResponse(target, filename=f"{stem}-findings.xlsx", headers=_SECURITY_HEADERS,
-                            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return FileResponse(
+            target,
+            filename=f"{stem}-findings.xlsx",
+            headers=_SECURITY_HEADERS,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
     async def send_checked(request: Request) -> Response:
         try:
@@ -221,13 +237,21 @@ def create_app(layout: WarehouseLayout, checker: Checker | None = None, session_
         if item is None:
             return refused(request, 404, "ไม่พบผลการตรวจนี้ โปรดตรวจไฟล์อีกครั้ง", "no such check; please check the file again")
         if not may_send(item.account, item.source, item.name):
-            return refused(request, 403, f"บัญชี {item.account} ส่งได้เฉพาะไฟล์ที่ตั้งชื่อเป็นของหน่วยงานตนเอง",
-                           f"{item.account} may send only files named for itself")
+            return refused(
+                request,
+                403,
+                f"บัญชี {item.account} ส่งได้เฉพาะไฟล์ที่ตั้งชื่อเป็นของหน่วยงานตนเอง",
+                f"{item.account} may send only files named for itself",
+            )
         try:
             sent = await run_in_threadpool(send, layout.landing_dir, layout.sends_log, item.account, item.source, item.name, item.content)
         except AlreadySent:
-            return refused(request, 409, "มีไฟล์ชื่อนี้ในโฟลเดอร์รับไฟล์แล้ว หากเป็นฉบับแก้ไขให้ตั้งชื่อเป็น _v2 (หรือฉบับถัดไป)",
-                           "a file of this name was sent already; send a correction as _v2 (or the next version)")
+            return refused(
+                request,
+                409,
+                "มีไฟล์ชื่อนี้ในโฟลเดอร์รับไฟล์แล้ว หากเป็นฉบับแก้ไขให้ตั้งชื่อเป็น _v2 (หรือฉบับถัดไป)",
+                "a file of this name was sent already; send a correction as _v2 (or the next version)",
+            )
         except BadName as problem:
             return refused(request, 400, problem.detail_th, problem.detail_en)
         pending.pop(request.path_params["token"], None)
@@ -243,8 +267,17 @@ def create_app(layout: WarehouseLayout, checker: Checker | None = None, session_
         Route("/checks/{token}/send", send_checked, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    middleware = [Middleware(SessionMiddleware, secret_key=session_secret(layout.warehouse_dir), session_cookie="diprom_upload",
-                             max_age=session_seconds, same_site="strict", https_only=secure_cookies)]
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=session_secret(layout.warehouse_dir),
+            session_cookie="diprom_upload",
+            max_age=session_seconds,
+            same_site="strict",
+            https_only=secure_cookies,
+        )
+    ]
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield

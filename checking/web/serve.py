@@ -13,7 +13,7 @@ import uvicorn
 
 from checking.check import Checker
 from checking.web.app import create_app
-from sources.layout import WarehouseLayout
+from warehouse.layout import WarehouseLayout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,8 +28,15 @@ def main(argv: list[str] | None = None) -> int:
     print("diprom-upload: preparing the night's rules (the first time takes a minute)", file=sys.stderr)
     checker = Checker(layout)
     app = create_app(layout, checker, session_seconds=args.session_minutes * 60, secure_cookies=args.secure_cookies)
-    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips,
-                server_header=False, log_level="info")
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        server_header=False,
+        log_level="info",
+    )
     return 0
 
 

@@ -3,7 +3,7 @@
     The raw tables are append-only and file_seq grows with every file taken in,
     so a night's new records are exactly those of files after the last
     successful build's `built_through_file_seq`, which the orchestration records
-    in build_state.dbt_builds once dbt has succeeded (orchestration/dbt_build_state.py).
+    in build_state.dbt_builds once dbt has succeeded (warehouse/build_state.py).
     Each incremental model deletes the rows its batch recomputes and appends
     the batch, inside one transaction: the files of a build that fails or is
     killed are taken again by the next one, and a changed project or dbt version is rebuilt with

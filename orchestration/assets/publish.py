@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.assets.dbt import warehouse_dbt_models
 from orchestration.resources import WarehouseResource
-from sources.publish import CHECK_HISTORY_SCHEMAS, publish_analytics
+from warehouse.publish import CHECK_HISTORY_SCHEMAS, publish_analytics
 
 
 @dg.asset(

@@ -8,11 +8,11 @@ import dagster as dg
 
 from orchestration.assets.publish import analytics_database
 from orchestration.resources import WarehouseResource
-from sources.dashboard import write_dashboard
-from sources.dbt_docs import write_dbt_docs
-from sources.feedback.data import load_quality_data
-from sources.feedback.report import write_quality_report
-from sources.feedback.workbooks import write_feedback_workbooks
+from reporting.dashboard import write_dashboard
+from reporting.dbt_docs import write_dbt_docs
+from reporting.feedback.data import load_quality_data
+from reporting.feedback.report import write_quality_report
+from reporting.feedback.workbooks import write_feedback_workbooks
 
 
 @dg.asset(

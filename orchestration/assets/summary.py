@@ -5,7 +5,7 @@ import dagster as dg
 from orchestration.assets.publish import analytics_database
 from orchestration.assets.reports import dbt_docs, kpi_dashboard, quality_reports
 from orchestration.resources import WarehouseResource
-from sources.run_summary import summarize_run, summary_lines
+from warehouse.run_summary import summarize_run, summary_lines
 
 
 @dg.asset(

@@ -5,7 +5,7 @@
 -- Incremental: each night rewrites the factory-months its new accepted
 -- submissions touch (as int_isf_current does). A row's other inputs change only
 -- with the seeds (the project) or the owner-id key, and either means a full
--- rebuild (orchestration/dbt_build_state.py).
+-- rebuild (warehouse/build_state.py).
 {{ isf_factory_month_incremental_config() }}
 -- depends_on: {{ ref('int_isf_submissions') }}
 {%- if is_incremental() %}

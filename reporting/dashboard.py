@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from sources.pages import write_page
+from reporting.pages import write_page
 
 INDICATORS_TH = {
     "entrepreneurs": "ผู้ประกอบการ (ราย)", "enterprises": "สถานประกอบการ (แห่ง)",

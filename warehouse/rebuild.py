@@ -1,6 +1,6 @@
 """Rebuild a warehouse's raw tables from an archive alone.
 
-    python -m sources.rebuild ARCHIVE_DIR NEW_WAREHOUSE_DIR
+    python -m warehouse.rebuild ARCHIVE_DIR NEW_WAREHOUSE_DIR
 
 Replays the archive's manifest: every sighting in first-seen order, each
 content read from the archive as if it had just landed under its path, at

@@ -24,8 +24,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
-from sources.feedback.data import QualityData
-from sources.readable import readable_in_cell
+from reporting.feedback.data import QualityData
+from reporting.readable import readable_in_cell
 
 EXCEL_MAX_ROWS = 1_048_575  # below the header
 UNKNOWN_PROVINCE = "unassigned"

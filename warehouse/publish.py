@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from sources.crashpoints import PUBLISH_BEFORE_SWAP, crash_point
+from warehouse.crashpoints import PUBLISH_BEFORE_SWAP, crash_point
 
 PUBLISHED_SCHEMAS = ("marts", "quality", "reference")
 # What the check before sending reads of earlier nights (checking/), in a file of its
