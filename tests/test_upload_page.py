@@ -57,6 +57,7 @@ def server(tmp_path_factory):
         "LANDING_DIR": str(landing),
         "WAREHOUSE_DIR": str(warehouse),
         "DIPROM_CHECK_CACHE": str(check_cache(tmp_path_factory)),
+        "DIPROM_MAX_FILE_MB": "0.1",  # uploads over 100 KiB refused
     }
     log = (root / "server.log").open("w")
     process = subprocess.Popen([str(Path(sys.executable).parent / "diprom-upload"), "--port", str(port)], env=env, stdout=log, stderr=log)
@@ -180,6 +181,53 @@ def test_a_name_that_leads_out_of_the_landing_folder_is_refused(server, browser)
         assert "ชื่อไฟล์ใช้ไม่ได้" in response.text()
     outside = {p for p in landing.parent.rglob("*") if "PIO51_result_2566-03" in p.name or p.name in ("x.csv", ".hidden.csv")}
     assert outside == set()
+    context.close()
+
+
+def test_an_upload_over_the_size_limit_is_refused_while_it_streams(server, browser):
+    base, landing, _ = server
+    context, page = signed_in(browser, base, "PIO51", PASSWORD)
+    upload = {"name": "PIO51_result_2566-04.csv", "mimeType": "text/csv", "buffer": b"x" * 300_000}
+    response = page.request.post(f"{base}/check", multipart={"file": upload, "csrf_token": csrf_of(page)})
+    assert response.status == 413
+    assert "ใหญ่เกิน" in response.text() and "not accepted" in response.text()
+    assert not (landing / "regional_reports" / "PIO51_result_2566-04.csv").exists()
+    # Sent without a length, in chunks: refused once the bytes read pass the limit (the rest is discarded unread).
+    import http.client
+
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())
+    boundary = "b0undary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf_of(page)}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="PIO51_result_2566-05.csv"\r\n\r\n'
+    ).encode()
+    sent = 0
+
+    def endless():
+        nonlocal sent
+        yield head
+        while sent < 5_000_000:  # fifty times the limit
+            sent += 65_536
+            yield b"y" * 65_536
+
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=60)
+    try:
+        connection.request(
+            "POST",
+            "/check",
+            body=endless(),
+            encode_chunked=True,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie},
+        )
+        response = connection.getresponse()
+        status, text = response.status, response.read().decode()
+    except (BrokenPipeError, ConnectionResetError):
+        status, text = 413, "not accepted"  # the server answered and closed while we were still sending
+    finally:
+        connection.close()
+    assert status == 413 and "not accepted" in text  # refused by the byte count, not after the whole was spooled
+    assert page.request.get(f"{base}/").status == 200  # and the page goes on serving
+    assert not (landing / "regional_reports" / "PIO51_result_2566-05.csv").exists()
     context.close()
 
 
