@@ -18,7 +18,10 @@ from warehouse.layout import WarehouseLayout
 STATUS_TEXT = {
     "loaded": ("จะนำเข้าได้", "would load"),
     "rejected": ("จะถูกปฏิเสธทั้งไฟล์", "would be rejected whole"),
-    "superseded": ("จะถูกแทนที่ด้วยฉบับที่ใหม่กว่าที่ได้รับแล้ว", "would be superseded by a later version already received"),
+    "superseded": (
+        "จะถูกแทนที่ด้วยฉบับที่ใหม่กว่า (ที่ได้รับแล้ว หรือที่ตรวจพร้อมกัน)",
+        "would be superseded by a later version (received, or checked with it)",
+    ),
     "duplicate": ("เนื้อหาซ้ำกับไฟล์ที่ได้รับแล้ว จะไม่ถูกนำเข้าอีก", "same content as a file already received: not loaded again"),
     "already received": ("ได้รับไฟล์นี้แล้ว (ชื่อและเนื้อหาเดียวกัน)", "already received (same name and content)"),
 }
