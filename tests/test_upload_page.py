@@ -277,6 +277,21 @@ def test_a_session_ends_after_its_time(server, browser, tmp_path, tmp_path_facto
         thread.join(timeout=30)
 
 
+def test_guessing_a_password_is_stopped_after_five_tries(server, browser):
+    base, _, _ = server
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "/signin")
+    for attempt in range(6):
+        response = page.request.post(
+            f"{base}/signin", form={"csrf_token": csrf_of(page), "account": "IPC01", "password": f"guess-{attempt}"}
+        )
+        assert response.status == (401 if attempt < 5 else 429)
+    right = page.request.post(f"{base}/signin", form={"csrf_token": csrf_of(page), "account": "IPC01", "password": "another-password-01"})
+    assert right.status == 429 and "โปรดรอ 15 นาที" in right.text()
+    context.close()
+
+
 def test_the_accounts_file_is_owner_only_and_holds_no_password(server):
     _, _, warehouse = server
     path = warehouse / "upload_accounts.json"

@@ -42,6 +42,10 @@ HERE = Path(__file__).parent
 SESSION_KEY_FILE = "upload_session.key"
 CSRF_FIELD = "csrf_token"
 _TOKEN_BYTES = 24
+# Sign-in attempts: after this many wrong passwords for one account within the window,
+# that account is refused until the window has passed (a slow guess stays slow).
+MAX_FAILED_SIGNINS = 5
+FAILED_SIGNIN_WINDOW = 15 * 60
 
 
 class TooLarge(Exception):
@@ -88,6 +92,7 @@ def create_app(
     max_bytes = checker.limits.max_file_bytes
     spool = Path(tempfile.mkdtemp(prefix="diprom-upload-", dir=spool_dir))
     pending: dict[str, Pending] = {}
+    failed_signins: dict[str, list[float]] = {}
     templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
 
     def page(request: Request, template: str, status_code: int = 200, **values) -> HTMLResponse:
@@ -140,10 +145,18 @@ def create_app(
             return refused(request, 413, "คำขอใหญ่เกินไป", "request too large")
         if form is None:
             return refused(request, 403, "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง โปรดลองอีกครั้ง", "the form expired or was not ours; please try again")
-        code = str(form.get("account", "")).strip().upper()
+        code = str(form.get("account", "")).strip().upper()[:20]
         password = str(form.get("password", ""))
+        now = time.monotonic()
+        recent = [t for t in failed_signins.get(code, []) if now - t < FAILED_SIGNIN_WINDOW]
+        if len(recent) >= MAX_FAILED_SIGNINS:
+            return refused(
+                request, 429, "ใส่รหัสผ่านผิดหลายครั้งเกินไป โปรดรอ 15 นาทีแล้วลองใหม่", "too many wrong passwords; try again in 15 minutes"
+            )
         if not await run_in_threadpool(accounts.verify, layout.warehouse_dir, code, password):
+            failed_signins[code] = [*recent, now]
             return page(request, "signin.html", 401, failed=True)
+        failed_signins.pop(code, None)
         request.session.clear()  # a new session (and CSRF token) on every sign-in
         request.session["account"] = code
         return RedirectResponse("/", status_code=303)
