@@ -38,5 +38,14 @@ class WarehouseLayout:
         return self.warehouse_dir / "dbt"
 
     @property
+    def tmp_dir(self) -> Path:
+        """The warehouse's own temporary files (owner-only): DuckDB's spills, decrypted archive copies."""
+        return self.warehouse_dir / "tmp"
+
+    @property
+    def duckdb_temp_dir(self) -> Path:
+        return self.tmp_dir / "duckdb"
+
+    @property
     def reports_dir(self) -> Path:
         return self.warehouse_dir / "reports"
