@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import re
 import signal
 import stat
 import subprocess
@@ -57,6 +58,10 @@ def test_every_path_has_its_mode_after_nights_started_with_umask_000(examples_ru
     assert any(p.suffix == ".db" for p in home_paths) and any("compute_logs" in p.parts for p in home_paths)
     wrong = {str(p.relative_to(dagster_home)): oct(mode(p)) for p in home_paths if mode(p) != (0o700 if p.is_dir() else 0o600)}
     assert wrong == {}
+    # What the umask 000 left open before the run could set its own (Dagster's storage, the folders) is said once.
+    said = (analytics.parent.parent / "cli_output.txt").read_text(encoding="utf-8")
+    assert re.search(r"run summary \| .*tightened [1-9]\d* paths to owner-only", said)
+    assert "run summary | " in said and "warehouse.duckdb is not encrypted" in said and "archive not encrypted" in said
 
 
 def test_an_open_warehouse_is_tightened_once(tmp_path):
