@@ -2,6 +2,7 @@
 
     python -m bench.run [--sizes 250000,500000,1000000] [--incremental 10000]
                         [--incremental-files 30] [--submitters 89] [--workdir data/bench]
+                        [--archive plain|encrypted|both]
 
 For each size, ascending: (a) the full `nightly_load` through the documented
 CLI (`dagster job execute -m orchestration -j nightly_load`) into an empty
@@ -11,6 +12,9 @@ largest size then (b) an incremental night: the next month's submissions of
 (c) the floor (bench/floor.py) on the same factory exports. Prints and writes
 `<workdir>/results.md` and `results.json`: wall time, peak RSS of the process
 tree, time and rows per second of each step, (a)/(c), (b)/(a) and the growth.
+`--archive encrypted` runs the nights with an archive key (warehouse/archive_cipher.py,
+a key made in the workdir); `both` runs (a) and (b) without and with, and
+reports what encryption costs.
 
 Corpora are generated once per size and seed (bench/national.py) and reused.
 """
@@ -28,6 +32,7 @@ from pathlib import Path
 
 from bench import national
 from bench.measure import Measured, run_measured
+from warehouse.archive_keys import new_key
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -93,10 +98,26 @@ def linked_landing(source: Path, target: Path) -> Path:
     return target
 
 
-def nightly_load(landing: Path, warehouse: Path, dagster_home: Path, log: Path) -> Measured:
+ENCRYPTED = ", encrypted archive"  # in a night's name
+
+
+def archive_environment(workdir: Path, archive: str) -> dict[str, str]:
+    """The archive key's variable for an encrypted night (a key made once in the workdir), else none."""
+    if archive != "encrypted":
+        return {}
+    key_file = workdir / "archive.key"
+    if not key_file.exists():
+        new_key(key_file)
+    return {"DIPROM_ARCHIVE_KEY_FILE": str(key_file)}
+
+
+def nightly_load(landing: Path, warehouse: Path, dagster_home: Path, log: Path, extra_env: dict[str, str] | None = None) -> Measured:
     dagster_home.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
-    env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(dagster_home)}
+    env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(dagster_home), **(extra_env or {})}
+    for variable in ("DIPROM_ARCHIVE_KEY_FILE", "DIPROM_ARCHIVE_KEY"):
+        if variable not in (extra_env or {}):
+            env.pop(variable, None)
     return run_measured([str(VENV_BIN / "dagster"), "job", "execute", "-m", "orchestration", "-j", "nightly_load"], env, log, cwd=REPO)
 
 
@@ -117,22 +138,26 @@ def regional_files(folder: Path) -> int:
     return sum(1 for p in (folder / "regional_reports").rglob("*") if p.is_file())
 
 
-def benchmark(sizes: list[int], incremental: int, incremental_files: int, submitters: int, workdir: Path, seed: int = 2566) -> dict:
+def benchmark(
+    sizes: list[int], incremental: int, incremental_files: int, submitters: int, workdir: Path, seed: int = 2566, archives: tuple[str, ...] = ("plain",)
+) -> dict:
     nights: list[Night] = []
     largest = max(sizes)
     for size in sorted(sizes):
         source = corpus(workdir, size, submitters, seed)
-        print(f"[bench] (a) full nightly load, {size:,} submissions ...", flush=True)
-        landing = linked_landing(source, workdir / "landing")
-        warehouse = workdir / "warehouse"
-        shutil.rmtree(warehouse, ignore_errors=True)
-        measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"a-{size}.log")
-        nights.append(night_from(f"(a) full, {size:,}", count_lines(source), regional_files(source), measured, warehouse))
-        print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
+        for archive in archives:
+            suffix, env = ENCRYPTED if archive == "encrypted" else "", archive_environment(workdir, archive)
+            print(f"[bench] (a) full nightly load, {size:,} submissions{suffix} ...", flush=True)
+            landing = linked_landing(source, workdir / "landing")
+            warehouse = workdir / "warehouse"
+            shutil.rmtree(warehouse, ignore_errors=True)
+            measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"a-{size}-{archive}.log", env)
+            nights.append(night_from(f"(a) full, {size:,}{suffix}", count_lines(source), regional_files(source), measured, warehouse))
+            print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
+            if size == largest and (incremental or incremental_files):
+                nights.append(incremental_night(landing, warehouse, workdir, size, incremental, incremental_files, seed, archive))
         if size != largest:
             continue
-        if incremental or incremental_files:
-            nights.append(incremental_night(landing, warehouse, workdir, size, incremental, incremental_files, seed))
         print("[bench] (c) the floor: one DuckDB script on the same exports ...", flush=True)
         measured = floor(source, workdir / "floor.duckdb", workdir / f"c-{size}.log")
         if measured.returncode != 0:
@@ -142,19 +167,26 @@ def benchmark(sizes: list[int], incremental: int, incremental_files: int, submit
     return {"nights": [asdict(n) | {"rows_per_second": round(n.rows_per_second)} for n in nights], "ratios": ratios(nights)}
 
 
-def incremental_night(landing: Path, warehouse: Path, workdir: Path, size: int, submissions: int, files: int, seed: int) -> Night:
-    print(f"[bench] (b) incremental night: {submissions:,} submissions and {files} regional files ...", flush=True)
+def incremental_night(landing: Path, warehouse: Path, workdir: Path, size: int, submissions: int, files: int, seed: int, archive: str = "plain") -> Night:
+    suffix = ENCRYPTED if archive == "encrypted" else ""
+    print(f"[bench] (b) incremental night: {submissions:,} submissions and {files} regional files{suffix} ...", flush=True)
     added, written = national.incremental(landing, size, seed, submissions, files)
-    measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"b-{size}.log")
-    night = night_from(f"(b) incremental on {size:,}", added, written, measured, warehouse)
+    measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"b-{size}-{archive}.log", archive_environment(workdir, archive))
+    night = night_from(f"(b) incremental on {size:,}{suffix}", added, written, measured, warehouse)
     print(f"[bench]     {night.seconds:.1f} s, peak RSS {night.peak_rss_mb:,.0f} MB", flush=True)
     return night
 
 
 def ratios(nights: list[Night]) -> dict[str, float]:
+    out = {}
+    plain = {n.name: n for n in nights if not n.name.endswith(ENCRYPTED)}
+    for night in nights:
+        if night.name.endswith(ENCRYPTED) and (without := plain.get(night.name.removesuffix(ENCRYPTED))):
+            out[f"{without.name}: encrypted/plain"] = round(night.seconds / without.seconds, 3)
+    if any(name.startswith("(a)") for name in plain):  # the usual ratios of the nights without encryption, when there are some
+        nights = list(plain.values())
     full = [n for n in nights if n.name.startswith("(a)")]
     by_kind = {n.name[:3]: n for n in nights}
-    out = {}
     if "(c)" in by_kind and full:
         out["(a)/(c)"] = round(full[-1].seconds / by_kind["(c)"].seconds, 1)
     if "(b)" in by_kind and full:
@@ -191,11 +223,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--incremental-files", type=int, default=30, help="new regional files in the incremental night")
     parser.add_argument("--submitters", type=int, default=len(national.submitters()), help="regional submitters (13 files each)")
     parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench")
+    parser.add_argument("--archive", choices=["plain", "encrypted", "both"], default="plain", help="nights without an archive key, with one, or both")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     args.workdir = args.workdir.resolve()  # DAGSTER_HOME and the nights' folders must be absolute
     args.workdir.mkdir(parents=True, exist_ok=True)
-    results = benchmark(sizes, args.incremental, args.incremental_files, args.submitters, args.workdir)
+    archives = ("plain", "encrypted") if args.archive == "both" else (args.archive,)
+    results = benchmark(sizes, args.incremental, args.incremental_files, args.submitters, args.workdir, archives=archives)
     text = table(results)
     (args.workdir / "results.md").write_text(text, encoding="utf-8")
     (args.workdir / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

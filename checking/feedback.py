@@ -1,4 +1,4 @@
-"""A check's findings as the night's feedback workbooks (sources/feedback/workbooks.py)."""
+"""A check's findings as the night's feedback workbooks (reporting/feedback/workbooks.py)."""
 
 from __future__ import annotations
 

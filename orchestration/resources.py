@@ -2,14 +2,17 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from importlib.metadata import version as installed_version
 
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 from packaging.version import Version
+from pydantic import PrivateAttr
 
 from warehouse.layout import WarehouseLayout
+from warehouse.private_files import owner_only_umask, private_dir, tighten
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -22,6 +25,25 @@ class WarehouseResource(dg.ConfigurableResource):
 
     landing_dir: str | None = None
     warehouse_dir: str | None = None
+    _tightened: list[Path] = PrivateAttr(default_factory=list)
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+        """The run writes owner-only files (warehouse/private_files.py), and paths an
+        earlier night or a loose umask left open are tightened first."""
+        layout = self.layout
+        layout.warehouse_dir.mkdir(parents=True, exist_ok=True)  # its parents as the umask of whoever deploys says
+        with owner_only_umask():
+            private_dir(layout.duckdb_temp_dir)
+            instance = context.instance
+            home = None if instance is None or instance.is_ephemeral else Path(instance.root_directory)
+            self._tightened = tighten(layout.warehouse_dir, home)
+            yield self
+
+    @property
+    def tightened(self) -> int:
+        """How many paths this run found more open than they should be, and closed."""
+        return len(self._tightened)
 
     @property
     def layout(self) -> WarehouseLayout:
@@ -35,6 +57,8 @@ class WarehouseResource(dg.ConfigurableResource):
         try:
             # DuckDB draws a progress bar on stdout for long statements: noise in a run's logs
             con.execute("SET enable_progress_bar = false")
+            # what DuckDB spills holds rows of the warehouse: in its owner-only folder
+            con.execute("SET temp_directory = ?", [str(layout.duckdb_temp_dir)])
             yield con
         finally:
             con.close()

@@ -5,6 +5,7 @@
 # Personal ids are hashed with WAREHOUSE_PII_KEY, or else the pii.key beside
 # the archive (copied, owner-only), so owner keys match the original's.
 set -euo pipefail
+umask 077  # the rebuilt warehouse holds personal data: owner-only (docs/security.md)
 cd "$(dirname "$0")/.."
 archive=$(realpath "$1")
 target=$(realpath -m "$2")

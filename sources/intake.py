@@ -132,11 +132,14 @@ def take_in_sightings(
     run_id: str,
     progress: Callable[[str], None] = log.info,
     limits: IntakeLimits = IntakeLimits(),
+    source_archive: Archive | None = None,
 ) -> IntakeSummary:
     """Archive, read and record each sighting in order, each in one transaction.
     A (path, content) already recorded (unchanged in landing, or a replay after a
-    crash) is skipped and counted as unchanged."""
+    crash) is skipped and counted as unchanged. `source_archive`: contents are
+    read from that archive rather than from the sightings' paths (a rebuild)."""
     ensure_raw_schema(con)
+    archive.forget_plaintext()
     summary = IntakeSummary(reader.source)
     known = set(con.execute("SELECT path, file_sha256 FROM raw.landed_files WHERE source = ?", [reader.source]).fetchall())
     new = [s for s in sightings if (s.landed.path, s.sha256) not in known]
@@ -154,7 +157,7 @@ def take_in_sightings(
     for number, sighting in enumerate(new, start=1):
         landed, sha, seen_at = sighting.landed, sighting.sha256, sighting.seen_at
         try:
-            content = archive.keep(landed.absolute_path, sha)
+            archive.keep(landed.absolute_path, sha, source_archive)
         except ContentChanged as change:
             progress(f"{reader.source}: {landed.path} is still being written ({change}); left for the next run")
             summary.still_arriving += 1
@@ -167,7 +170,8 @@ def take_in_sightings(
             if content_key in known_contents:
                 load = FileLoad("duplicate", *identity)
             else:
-                load = _read_within_limits(con, reader, content, landed, file_seq, seen_at, limits, identity or (None,) * 4)
+                with archive.plaintext(sha) as content:
+                    load = _read_within_limits(con, reader, content, landed, file_seq, seen_at, limits, identity or (None,) * 4)
             if _transaction_aborted(con):
                 # A failed statement aborts DuckDB's whole transaction (there are no
                 # savepoints); what it wrote goes with it, and the outcome is recorded anew.

@@ -15,10 +15,24 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from warehouse.archive_cipher import (
+    KEY_FILE_VARIABLE,
+    KEY_VARIABLE,
+    ArchiveKey,
+    ArchiveKeyError,
+    TamperedArchive,
+    decrypt_chunks,
+    encrypt_chunks,
+    plaintext_size,
+)
+from warehouse.private_files import private_dir
+
+ENCRYPTED_SUFFIX = ".enc"
 _CHUNK = 1 << 20
 log = logging.getLogger(__name__)
 
@@ -132,32 +146,132 @@ class ContentChanged(Exception):
 
 class Archive:
     """Content-addressed copies of every file received, plus a manifest of
-    first sightings (path, source, time) in the order they were seen."""
+    first sightings (path, source, time) in the order they were seen.
 
-    def __init__(self, root: Path):
+    With an archive key (warehouse/archive_cipher.py) copies are written
+    encrypted, as `<sha256>.enc`; without one, as plain `<sha256>`, as before.
+    Every read of a copy goes through `chunks` (or `plaintext`, for readers that
+    need a path), so an encrypted copy is authenticated wherever it is read."""
+
+    def __init__(self, root: Path, key: ArchiveKey | None = None, other_keys: tuple[ArchiveKey, ...] = (), plaintext_dir: Path | None = None):
         self.root = root
         self.manifest = root / "manifest.jsonl"
+        self.key = key
+        self.read_keys = [k for k in (key, *other_keys) if k is not None]
+        # owner-only, inside the warehouse (`$WAREHOUSE_DIR/tmp/plaintext`), emptied at each intake
+        self.plaintext_dir = plaintext_dir or root.parent / "tmp" / "plaintext"
 
-    def path_for(self, sha256: str) -> Path:
+    def plain_path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def keep(self, source_file: Path, sha256: str) -> Path:
-        """Copy a content into the archive once; safe to repeat after a crash."""
-        target = self.path_for(sha256)
-        if target.exists() and sha256_of(target) == sha256:
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Write beside and rename, so a crash never leaves half a copy under the hash.
+    def encrypted_path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / (sha256 + ENCRYPTED_SUFFIX)
+
+    def path_for(self, sha256: str) -> Path:
+        """Where the copy of a content is stored (encrypted if it exists so, else plain)."""
+        encrypted = self.encrypted_path(sha256)
+        return encrypted if encrypted.exists() else self.plain_path(sha256)
+
+    def contents(self) -> Iterator[str]:
+        """The SHA-256 of every stored copy."""
+        if not self.root.is_dir():
+            return
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir() and len(p.name) == 2):
+            for copy in sorted(folder.iterdir()):
+                name = copy.name.removesuffix(ENCRYPTED_SUFFIX)
+                if len(name) == 64 and not copy.name.startswith("."):
+                    yield name
+
+    def content_size(self, sha256: str) -> int:
+        stored = self.path_for(sha256)
+        size = stored.stat().st_size
+        return plaintext_size(size) if stored.name.endswith(ENCRYPTED_SUFFIX) else size
+
+    def chunks(self, sha256: str) -> Iterator[bytes]:
+        """The content of a stored copy: the one way the archive is read. An encrypted
+        copy is authenticated chunk by chunk; a tampered one raises TamperedArchive."""
+        stored = self.path_for(sha256)
+        with open(stored, "rb") as handle:
+            if stored.name.endswith(ENCRYPTED_SUFFIX):
+                if not self.read_keys:
+                    raise ArchiveKeyError(
+                        f"สำเนา {stored} เข้ารหัสไว้ ต้องตั้ง {KEY_FILE_VARIABLE} หรือ {KEY_VARIABLE} · "
+                        f"{stored} is encrypted: set {KEY_FILE_VARIABLE} or {KEY_VARIABLE}"
+                    )
+                yield from decrypt_chunks(handle, self.read_keys, sha256, str(stored))
+            else:
+                while chunk := handle.read(_CHUNK):
+                    yield chunk
+
+    @contextmanager
+    def plaintext(self, sha256: str) -> Iterator[Path]:
+        """A path holding the content, for readers that open files: the copy itself if
+        plain; else an owner-only decrypted copy under `plaintext_dir`, deleted after."""
+        stored = self.path_for(sha256)
+        if not stored.name.endswith(ENCRYPTED_SUFFIX):
+            yield stored
+            return
+        descriptor, name = tempfile.mkstemp(dir=private_dir(self.plaintext_dir))  # mkstemp: mode 0600
         try:
-            source = open_regular(source_file)
-        except OSError as error:
-            raise ContentChanged(f"{source_file} is gone or no longer a regular file: {error}") from None
+            with os.fdopen(descriptor, "wb") as handle:
+                for chunk in self.chunks(sha256):
+                    handle.write(chunk)
+            yield Path(name)
+        finally:
+            os.unlink(name)
+
+    def forget_plaintext(self) -> None:
+        """Decrypted copies left by a night that was killed while reading."""
+        if self.plaintext_dir.is_dir():
+            for leftover in self.plaintext_dir.iterdir():
+                leftover.unlink(missing_ok=True)
+
+    def verify(self, sha256: str) -> None:
+        """Read a stored copy whole; TamperedArchive unless it is exactly the content of its name."""
+        digest = hashlib.sha256()
+        for chunk in self.chunks(sha256):
+            digest.update(chunk)
+        if digest.hexdigest() != sha256:
+            raise TamperedArchive(f"{self.path_for(sha256)}: its content does not have the SHA-256 of its name")
+
+    def holds(self, sha256: str) -> bool:
+        """True if a copy of this content is stored and reads back as exactly it."""
+        if not self.path_for(sha256).exists():
+            return False
+        try:
+            self.verify(sha256)
+        except TamperedArchive:
+            return False
+        return True
+
+    def keep(self, source_file: Path, sha256: str, source_archive: Archive | None = None) -> Path:
+        """Copy a content into the archive once; safe to repeat after a crash.
+        `source_archive`: the content is read from that archive (a rebuild), not from `source_file`."""
+        if self.holds(sha256):
+            return self.path_for(sha256)
+        target = self.encrypted_path(sha256) if self.key else self.plain_path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source_archive is not None:
+            content = source_archive.chunks(sha256)
+        else:
+            try:
+                source = open_regular(source_file)
+            except OSError as error:
+                raise ContentChanged(f"{source_file} is gone or no longer a regular file: {error}") from None
+            content = _chunks_of(source)
         # The copy is hashed as it is written (not read back: a third pass over
         # every byte), and only a copy of exactly the content seen takes its name.
         digest = hashlib.sha256()
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp, source as src:
-            while chunk := src.read(_CHUNK):
+
+        def hashed() -> Iterator[bytes]:
+            for chunk in content:
                 digest.update(chunk)
+                yield chunk
+
+        written = encrypt_chunks(hashed(), self.key, sha256) if self.key else hashed()
+        # Write beside and rename, so a crash never leaves half a copy under the hash.
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+            for chunk in written:
                 tmp.write(chunk)
             tmp.flush()
             os.fsync(tmp.fileno())
@@ -165,6 +279,8 @@ class Archive:
             os.unlink(tmp.name)
             raise ContentChanged(f"{source_file} changed while it was being archived")
         os.replace(tmp.name, target)
+        if self.key:
+            self.plain_path(sha256).unlink(missing_ok=True)  # a damaged plain copy, now replaced
         return target
 
     def sightings(self) -> Iterator[dict]:
@@ -186,6 +302,12 @@ class Archive:
         line = json.dumps({"sha256": sha256, "path": path, "source": source, "seen_at": seen_at.isoformat()}, ensure_ascii=False)
         with self.manifest.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
+
+
+def _chunks_of(handle) -> Iterator[bytes]:
+    with handle:
+        while chunk := handle.read(_CHUNK):
+            yield chunk
 
 
 class ContentHashCache:

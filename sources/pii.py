@@ -18,6 +18,8 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from warehouse.private_files import private_file
+
 KEY_FILE_NAME = "pii.key"
 
 
@@ -30,7 +32,7 @@ def load_or_create_key(warehouse_dir: Path) -> bytes:
     path = warehouse_dir / KEY_FILE_NAME
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        descriptor = private_file(path)
     except FileExistsError:
         return path.read_bytes().strip()
     with os.fdopen(descriptor, "w") as handle:

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,8 +25,8 @@ DAGSTER = str(Path(sys.executable).parent / "dagster")
 # to the same worker. (xdist's own `--dist loadgroup` marks do not group under
 # pytest 9: the node ids it rewrites are not the ones reported.)
 SCENARIOS = {
-    "examples": ["test_examples_cli.py", "test_quality_gate.py", "test_crash_recovery.py", "test_check_examples.py"],
-    "two_nights": ["test_rules_through_dagster.py", "test_rebuild.py"],
+    "examples": ["test_examples_cli.py", "test_quality_gate.py", "test_crash_recovery.py", "test_check_examples.py", "test_private_files.py"],
+    "two_nights": ["test_rules_through_dagster.py", "test_rebuild.py", "test_archive_encryption.py"],
     "sample": ["test_sample_figures.py", "test_dashboard.py", "test_example_queries.py", "test_sample.py", "test_check_sample.py"],
 }
 SCENARIO_OF_MODULE = {f"tests/{module}": scenario for scenario, modules in SCENARIOS.items() for module in modules}
@@ -143,19 +144,31 @@ def examples_runs(tmp_path_factory, examples_dir):
     for network use (tests/network_audit.py, events in the folder above the
     warehouse); then a second night with nothing new, in process and without the
     GX checks (they only read): (analytics.duckdb, its tables after the first
-    night, after the second). Shared by the end-to-end tests."""
+    night, after the second). Shared by the end-to-end tests. Both nights start
+    with the umask 000, the loosest anyone could start them with (tests/test_private_files.py)."""
     from tests.network_audit import audited_environment
 
     root = tmp_path_factory.mktemp("examples")
     landing = root / "landing"
     shutil.copytree(examples_dir, landing)
     analytics = root / "warehouse" / "analytics.duckdb"
-    first = run_nightly_load_cli(landing, root / "warehouse", root / "dagster_home", audited_environment(root))
+    with loosest_umask():
+        first = run_nightly_load_cli(landing, root / "warehouse", root / "dagster_home", audited_environment(root))
     (root / "cli_output.txt").write_text(first.stdout + first.stderr, encoding="utf-8")
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     after_first = snapshot(analytics)
-    assert materialize_nightly_load(landing, root / "warehouse", with_gx_checks=False).success
+    with loosest_umask():
+        assert materialize_nightly_load(landing, root / "warehouse", with_gx_checks=False).success
     return analytics, after_first, snapshot(analytics)
+
+
+@contextmanager
+def loosest_umask():
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 @pytest.fixture(scope="session")

@@ -116,3 +116,29 @@ def test_the_profile_summary_splits_the_tree_by_process_and_counts_a_function_on
     table = summary(profiles, rate=100, top=5, not_understood=not_understood)
     assert table.index("### dagster run") < table.index("### dbt: 2.5 s active") < table.index("### floor: 0.1 s active")
     assert "| `take_file (sources/intake.py)` | 3.0 | 75% |" in table and "2 lines of the profile not understood" in table
+
+
+def test_the_cost_of_encryption_is_each_night_against_the_same_night_without():
+    from bench.run import ENCRYPTED, Night, ratios
+
+    def night(name: str, seconds: float) -> Night:
+        return Night(name, 1_000_000, 1_157, seconds, 1.0, 1)
+
+    nights = [night("(a) full, 1,000,000", 80.0), night("(b) incremental on 1,000,000", 30.0),
+              night(f"(a) full, 1,000,000{ENCRYPTED}", 88.0), night(f"(b) incremental on 1,000,000{ENCRYPTED}", 31.5),
+              night("(c) floor, 1,000,000", 8.0)]  # fmt: skip
+    assert ratios(nights) == {
+        "(a) full, 1,000,000: encrypted/plain": 1.1, "(b) incremental on 1,000,000: encrypted/plain": 1.05,
+        "(a)/(c)": 10.0, "(b)/(a)": 0.375,
+    }  # fmt: skip
+    assert ratios([nights[2], nights[4]]) == {"(a)/(c)": 11.0}
+
+
+def test_an_encrypted_benchmark_night_gets_a_key_file_of_its_own(tmp_path):
+    from bench.run import archive_environment
+
+    assert archive_environment(tmp_path, "plain") == {}
+    env = archive_environment(tmp_path, "encrypted")
+    key_file = Path(env["DIPROM_ARCHIVE_KEY_FILE"])
+    assert key_file.parent == tmp_path and key_file.stat().st_mode & 0o077 == 0
+    assert archive_environment(tmp_path, "encrypted") == env

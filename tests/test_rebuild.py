@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from sources.landing import Archive
 from warehouse.rebuild import manifest_sightings
 from tests.conftest import REPO, snapshot
 
@@ -44,5 +45,5 @@ def test_a_manifest_replays_each_sighting_once_in_order(tmp_path):
         '{"sha256": "%s", "path": "regional_reports/a.csv", "source": "regional_reports", "seen_at": "2026-11-03T19:00:00+00:00"}' % ("aa" * 32),
     ]
     (archive / "manifest.jsonl").write_text("\n".join(lines) + '\n{"sha256": "cut sho', encoding="utf-8")
-    replay = manifest_sightings(archive)
+    replay = manifest_sightings(Archive(archive))
     assert [(s.landed.path, s.seen_at.day) for _, s in replay] == [("regional_reports/b.csv", 1), ("regional_reports/a.csv", 2)]

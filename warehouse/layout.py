@@ -30,7 +30,7 @@ class WarehouseLayout:
 
     @property
     def check_history_db(self) -> Path:
-        """What the check before sending reads of earlier nights (sources/publish.py)."""
+        """What the check before sending reads of earlier nights (warehouse/publish.py)."""
         return self.warehouse_dir / "check_history.duckdb"
 
     @property
@@ -46,6 +46,15 @@ class WarehouseLayout:
     def dbt_target_dir(self) -> Path:
         """dbt's artifacts for this warehouse: partial parse, run results, its log."""
         return self.warehouse_dir / "dbt"
+
+    @property
+    def tmp_dir(self) -> Path:
+        """The warehouse's own temporary files (owner-only): DuckDB's spills, decrypted archive copies."""
+        return self.warehouse_dir / "tmp"
+
+    @property
+    def duckdb_temp_dir(self) -> Path:
+        return self.tmp_dir / "duckdb"
 
     @property
     def reports_dir(self) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.crashpoints import PUBLISH_BEFORE_SWAP, crash_point
+from warehouse.private_files import share_readable
 
 PUBLISHED_SCHEMAS = ("marts", "quality", "reference")
 # What the check before sending reads of earlier nights (checking/), in a file of its
@@ -70,6 +71,7 @@ def publish_analytics(warehouse_db: Path, analytics_db: Path, schemas: tuple[str
         con.close()
     with staging.open("rb") as handle:
         os.fsync(handle.fileno())
+    share_readable(staging)  # the analysts' copy, whatever the umask the night runs under
     crash_point(PUBLISH_BEFORE_SWAP)
     os.replace(staging, analytics_db)
     return rows_by_table

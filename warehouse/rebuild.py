@@ -22,12 +22,13 @@ from sources.landing import Archive, LandedFile
 from sources.limits import IntakeLimits
 from sources.pii import load_or_create_key
 from sources.readers import all_readers
+from warehouse.archive_cipher import ArchiveKeyError, TamperedArchive, key_from_environment
+from warehouse.private_files import owner_only_umask
 
 
-def manifest_sightings(archive_dir: Path) -> list[tuple[str, Sighting]]:
+def manifest_sightings(archive: Archive) -> list[tuple[str, Sighting]]:
     """(source, sighting) in first-seen order; a line repeated by a crash counts once,
     a line cut short by one not at all."""
-    archive = Archive(archive_dir)
     seen: set[tuple[str, str, str]] = set()
     sightings = []
     for entry in archive.sightings():
@@ -35,8 +36,7 @@ def manifest_sightings(archive_dir: Path) -> list[tuple[str, Sighting]]:
         if key in seen:
             continue
         seen.add(key)
-        content = archive.path_for(entry["sha256"])
-        landed = LandedFile(content, entry["path"], content.stat().st_size)
+        landed = LandedFile(archive.path_for(entry["sha256"]), entry["path"], archive.content_size(entry["sha256"]))
         sightings.append((entry["source"], Sighting(landed, entry["sha256"], datetime.fromisoformat(entry["seen_at"]))))
     return sightings
 
@@ -47,15 +47,16 @@ def rebuild_raw(archive_dir: Path, warehouse_dir: Path, progress=print) -> list[
         raise FileExistsError(f"{warehouse_db} exists: a rebuild starts from an empty warehouse folder")
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     readers = {reader.source: reader for reader in all_readers()}
-    new_archive = Archive(warehouse_dir / "archive")
+    key = key_from_environment()
+    old_archive, new_archive = Archive(archive_dir, key), Archive(warehouse_dir / "archive", key)
     limits = IntakeLimits.from_environment()  # the same limits as the nights being replayed, if set alike
     summaries = []
     load_or_create_key(warehouse_dir)  # WAREHOUSE_PII_KEY, or the pii.key copied beside the archive
     with duckdb.connect(str(warehouse_db)) as con:
         # consecutive sightings of one source go to its reader together; the order across sources is kept
-        for source, group in groupby(manifest_sightings(archive_dir), key=lambda pair: pair[0]):
+        for source, group in groupby(manifest_sightings(old_archive), key=lambda pair: pair[0]):
             batch = [sighting for _, sighting in group]
-            summaries.append(take_in_sightings(con, batch, new_archive, readers[source], "rebuild", progress, limits))
+            summaries.append(take_in_sightings(con, batch, new_archive, readers[source], "rebuild", progress, limits, old_archive))
     return summaries
 
 
@@ -64,7 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("archive_dir", type=Path)
     parser.add_argument("warehouse_dir", type=Path)
     args = parser.parse_args(argv)
-    summaries = rebuild_raw(args.archive_dir.resolve(), args.warehouse_dir.resolve())
+    try:
+        with owner_only_umask():
+            summaries = rebuild_raw(args.archive_dir.resolve(), args.warehouse_dir.resolve())
+    except (ArchiveKeyError, TamperedArchive) as error:
+        print(error, file=sys.stderr)
+        return 2
     files = sum(sum(s.outcomes.values()) for s in summaries)
     print(f"rebuilt raw tables of {args.warehouse_dir} from {files} sightings in {args.archive_dir}")
     return 0

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.duckdb_encryption import warehouse_encryption_line
+
 MART_ROWS = "rows/marts."  # summary key prefix: rows of each table in the marts schema
 
 _FILES_OF_RUN = """
@@ -58,4 +60,23 @@ def summary_lines(summary: dict[str, int], step_seconds: dict[str, float]) -> li
         *(f"mart {key.removeprefix(MART_ROWS)}: {rows} rows" for key, rows in summary.items() if key.startswith(MART_ROWS)),
         *(f"step {step}: {seconds:.1f} s" for step, seconds in step_seconds.items()),
     ]
+    return [f"run summary | {line}" for line in lines]
+
+
+def protection_lines(tightened: int, archive_key_id: str | None) -> list[str]:
+    """How the night's personal data is protected at rest (docs/security.md)."""
+    lines = []
+    if tightened:
+        lines.append(
+            f"ปิดสิทธิ์ {tightened} รายการให้อ่านได้เฉพาะบัญชีของคลัง · tightened {tightened} paths to owner-only "
+            "(left open by an earlier version or a loose umask)"
+        )
+    if archive_key_id:
+        lines.append(f"คลังสำเนาเข้ารหัส AES-256-GCM (คีย์ {archive_key_id}) · archive encrypted with AES-256-GCM (key id {archive_key_id})")
+    else:
+        lines.append(
+            "คลังสำเนาไม่ได้เข้ารหัส (ไม่ได้ตั้ง DIPROM_ARCHIVE_KEY_FILE) · archive not encrypted "
+            "(no DIPROM_ARCHIVE_KEY_FILE or DIPROM_ARCHIVE_KEY)"
+        )
+    lines.append(warehouse_encryption_line())
     return [f"run summary | {line}" for line in lines]

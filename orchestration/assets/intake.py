@@ -12,6 +12,7 @@ from sources.limits import IntakeLimits
 from sources.pii import load_or_create_key
 from sources.landing import Archive
 from sources.readers import all_readers
+from warehouse.archive_cipher import ArchiveKeyError, key_from_environment
 
 # The raw tables the intake appends to (sources/raw_schema.sql), as dbt's sources
 # describe them (models/staging/_sources.yml; tests/test_raw_schema.py holds the two equal).
@@ -35,11 +36,13 @@ def landing_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     readers = all_readers()
     limits = IntakeLimits.from_environment()
     metadata: dict[str, int] = {}
+    try:
+        archive = Archive(layout.archive_dir, key_from_environment())
+    except ArchiveKeyError as error:
+        raise dg.Failure(str(error)) from None
     with warehouse.connect() as con:
         for reader in readers:
-            summary = take_in(
-                con, layout.landing_dir, Archive(layout.archive_dir), reader, context.run.run_id, seen_at, context.log.info, limits
-            )
+            summary = take_in(con, layout.landing_dir, archive, reader, context.run.run_id, seen_at, context.log.info, limits)
             metadata.update({f"{reader.source}/{key}": value for key, value in summary.as_metadata().items()})
     # The key that hashes natural persons' ids (sources/pii.py) exists before dbt needs it.
     load_or_create_key(layout.warehouse_dir)

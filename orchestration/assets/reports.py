@@ -13,6 +13,7 @@ from reporting.dbt_docs import write_dbt_docs
 from reporting.feedback.data import load_quality_data
 from reporting.feedback.report import write_quality_report
 from reporting.feedback.workbooks import write_feedback_workbooks
+from warehouse.private_files import share_published
 
 
 @dg.asset(
@@ -27,6 +28,7 @@ def quality_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     data = load_quality_data(layout.warehouse_db)
     report = write_quality_report(data, out_dir, datetime.now(ZoneInfo("Asia/Bangkok")))
     workbooks = write_feedback_workbooks(data, out_dir)
+    share_published(layout.warehouse_dir, out_dir)  # for officials: readable whatever the night's umask
     context.log.info(f"quality report {report}; {len(workbooks)} feedback workbooks")
     return dg.MaterializeResult(
         metadata={
@@ -48,6 +50,7 @@ def quality_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 def kpi_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     layout = warehouse.layout
     page = write_dashboard(layout.analytics_db, layout.reports_dir / "kpi", datetime.now(ZoneInfo("Asia/Bangkok")))
+    share_published(layout.warehouse_dir, page.parent)
     context.log.info(f"KPI dashboard {page}")
     return dg.MaterializeResult(metadata={"dashboard": dg.MetadataValue.path(str(page))})
 
@@ -62,5 +65,6 @@ def kpi_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 def dbt_docs(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     layout = warehouse.layout
     page = write_dbt_docs(layout.warehouse_db, layout.dbt_target_dir, layout.reports_dir / "dbt-docs")
+    share_published(layout.warehouse_dir, page.parent)
     context.log.info(f"dbt docs {page}")
     return dg.MaterializeResult(metadata={"docs": dg.MetadataValue.path(str(page))})

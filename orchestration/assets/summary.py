@@ -5,7 +5,8 @@ import dagster as dg
 from orchestration.assets.publish import analytics_database
 from orchestration.assets.reports import dbt_docs, kpi_dashboard, quality_reports
 from orchestration.resources import WarehouseResource
-from warehouse.run_summary import summarize_run, summary_lines
+from warehouse.archive_cipher import key_from_environment
+from warehouse.run_summary import protection_lines, summarize_run, summary_lines
 
 
 @dg.asset(
@@ -22,7 +23,9 @@ def run_summary(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         for s in context.instance.get_run_step_stats(context.run.run_id)
         if s.start_time is not None and s.end_time is not None
     }
-    for line in summary_lines(summary, step_seconds):
+    key = key_from_environment()  # the intake has already refused a key configured wrongly
+    summary["paths_tightened"] = warehouse.tightened
+    for line in summary_lines(summary, step_seconds) + protection_lines(warehouse.tightened, key and key.fingerprint):
         context.log.info(line)
     return dg.MaterializeResult(metadata={**summary, **{f"seconds/{step}": round(t, 1) for step, t in step_seconds.items()}})
 
