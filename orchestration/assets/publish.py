@@ -11,12 +11,17 @@ from sources.publish import publish_analytics
     key="analytics_database",
     group_name="publish",
     deps=[warehouse_dbt_models],
-    description="analytics.duckdb: the marts, quality and reference schemas for analysts, replaced whole and at once.",
+    description="analytics.duckdb: the marts, quality and reference schemas for analysts, replaced whole and at once, "
+    "with the same tables as Parquet, CSV and an Excel workbook under exports/.",
 )
 def analytics_database(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     layout = warehouse.layout
-    rows_by_table = publish_analytics(layout.warehouse_db, layout.analytics_db)
-    context.log.info(f"published {layout.analytics_db} with {len(rows_by_table)} tables")
+    rows_by_table = publish_analytics(layout.warehouse_db, layout.analytics_db, exports_link=layout.exports_link)
+    context.log.info(f"published {layout.analytics_db} with {len(rows_by_table)} tables, and their exports in {layout.exports_link}")
     return dg.MaterializeResult(
-        metadata={"path": dg.MetadataValue.path(str(layout.analytics_db)), **{f"rows/{t}": n for t, n in rows_by_table.items()}}
+        metadata={
+            "path": dg.MetadataValue.path(str(layout.analytics_db)),
+            "exports": dg.MetadataValue.path(str(layout.exports_link)),
+            **{f"rows/{t}": n for t, n in rows_by_table.items()},
+        }
     )
