@@ -198,6 +198,52 @@ def test_every_table_can_be_saved_as_csv(chosen):
     assert sorted(re.findall(r'<button class="csv" data-table="([^"]+)"', dom)) == sorted(tables)
 
 
+def test_choosing_on_the_page_and_saving_a_table_as_csv(sample_run, tmp_path):
+    """As a person would: the selects, then the button of the budget table; the file is the marts' rows."""
+    import csv
+    import io
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    analytics = sample_run[0]
+    page_path = analytics.parent / "reports" / "kpi" / "index.html"
+    with sync_playwright() as playwright:
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        assert chromium, "Chromium is not installed (.ci/run installs Debian's chromium)"
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            context = browser.new_context(accept_downloads=True)
+            requests: list[str] = []
+            context.on("request", lambda request: requests.append(request.url))
+            page = context.new_page()
+            page.goto(page_path.as_uri())
+            page.select_option("#choose-year", str(CHOSEN_YEAR))
+            page.select_option("#choose-region", str(CHOSEN_REGION))
+            assert page.locator("body").get_attribute("data-shown").startswith(f'{{"year":{CHOSEN_YEAR},"region":{CHOSEN_REGION},')
+            with page.expect_download() as download:
+                page.click('button[data-table="table-budget"]')
+            saved = Path(download.value.path()).read_bytes()
+            name = download.value.suggested_filename
+        finally:
+            browser.close()
+    assert requests == [page_path.as_uri()]
+    assert name == f"budget-{CHOSEN_YEAR}-region{CHOSEN_REGION}.csv"
+    assert saved.startswith(b"\xef\xbb\xbf")
+    header, *rows = list(csv.reader(io.StringIO(saved.decode("utf-8-sig"))))
+    assert header[:2] == ["ภาค / region", "โครงการ / programme"]
+    expected = query(
+        analytics,
+        """SELECT program_code, budget_disbursed_mb, economic_value_mb, value_per_baht FROM marts.budget_efficiency
+           WHERE fiscal_year = ? AND region_no = ? ORDER BY program_code""",
+        [CHOSEN_YEAR, CHOSEN_REGION],
+    )
+    assert [row[1] for row in rows] == [programme for programme, *_ in expected]
+    for row, (_, disbursed, value, per_baht) in zip(rows, expected, strict=True):
+        for text, figure in zip([row[3], row[5], row[6]], [disbursed, value, per_baht], strict=True):
+            assert_figure(text, figure)
+
+
 def test_the_dashboard_makes_no_network_request(sample_run, tmp_path):
     page = sample_run[0].parent / "reports" / "kpi" / "index.html"
     html = page.read_text(encoding="utf-8")

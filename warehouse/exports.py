@@ -152,11 +152,11 @@ def swap_export_set(exports_link: Path, new_set: Path) -> None:
 
 def _tables(con: duckdb.DuckDBPyConnection) -> list[_Table]:
     listed = con.execute(
-        """SELECT schema_name, table_name, coalesce(comment, ''), estimated_size FROM duckdb_tables()
+        """SELECT schema_name, table_name, coalesce(comment, '') FROM duckdb_tables()
            WHERE database_name = current_database() ORDER BY schema_name, table_name"""
     ).fetchall()
     tables = []
-    for schema, name, comment, _ in listed:
+    for schema, name, comment in listed:
         columns = con.execute(
             """SELECT column_name, data_type, coalesce(comment, '') FROM duckdb_columns()
                WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index""",
