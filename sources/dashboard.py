@@ -39,6 +39,9 @@ INDICATORS_TH = {
 LOCATION_TH = {"outside": "นอกนิคม", "industrial_estate": "นิคมอุตสาหกรรม", "industrial_park": "สวนอุตสาหกรรม"}
 TOP_PROVINCES = 20
 
+_INDICATOR_SUMS = ",\n".join(
+    f"coalesce(sum(value) FILTER (WHERE indicator = '{indicator}'), 0) AS {indicator}" for indicator in INDICATORS_TH
+)
 # Each query's rows go to the page as they are; the page only filters them.
 _QUERIES = {
     "regions": "SELECT region_no, name_th, name_en FROM reference.regions ORDER BY region_no",
@@ -62,9 +65,8 @@ _QUERIES = {
                          coalesce(sum(value) FILTER (WHERE indicator = 'economic_value_mb'), 0) AS economic_value_mb
                   FROM marts.kpi_monthly GROUP BY GROUPING SETS ((fiscal_year, period), (fiscal_year, period, region_no))
                   ORDER BY fiscal_year, period, region_no NULLS FIRST""",
-    "province_results": """SELECT fiscal_year, region_no, province_code,
-                                  {indicator_sums}
-                           FROM marts.kpi_monthly GROUP BY ALL ORDER BY ALL""",
+    "province_results": f"""SELECT fiscal_year, region_no, province_code, {_INDICATOR_SUMS}
+                            FROM marts.kpi_monthly GROUP BY ALL ORDER BY ALL""",
     "submitters": """SELECT d.fiscal_year, r.region_no, d.submitter,
                             count(*) FILTER (WHERE d.status = 'on_time') AS on_time,
                             count(*) FILTER (WHERE d.status = 'late') AS late,
@@ -90,14 +92,11 @@ def _plain(value):
 
 def load_dashboard_data(analytics_db: Path) -> dict:
     """Everything the page shows, every year: {name: {"columns": [...], "rows": [[...], ...]}}."""
-    indicator_sums = ",\n".join(
-        f"coalesce(sum(value) FILTER (WHERE indicator = '{indicator}'), 0) AS {indicator}" for indicator in INDICATORS_TH
-    )
     data: dict = {}
     with duckdb.connect(str(analytics_db), read_only=True) as con:
         con.execute(SUBMITTER_REGION)
         for name, sql in _QUERIES.items():
-            result = con.execute(sql.format(indicator_sums=indicator_sums))
+            result = con.execute(sql)
             data[name] = {
                 "columns": [d[0] for d in result.description],
                 "rows": [[_plain(v) for v in row] for row in result.fetchall()],

@@ -6,6 +6,7 @@ descriptions)."""
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 

@@ -28,6 +28,12 @@ REVIEWED = {
     ("sources/publish.py", "_quote_literal(comment)"): "the models' own descriptions, quoted",
     ("sources/publish.py", "target"): "schema.table built from the quoted names above",
     ("sources/run_summary.py", "mart"): "tables of the marts schema: dbt models",
+    ("sources/dashboard.py", "sql"): "_QUERIES' statements: this module's constants (indicator names from INDICATORS_TH)",
+    ("warehouse/exports.py", "table.sql"): "schema.table of the published copy (dbt models and seeds), each quoted",
+    ("warehouse/exports.py", "_literal(str(path))"): "a file of the new set: WAREHOUSE_DIR and a table's name, quoted",
+    ("warehouse/exports.py", "_literal(str(plain))"): "the same file's name before its byte-order mark, quoted",
+    ("warehouse/exports.py", "_literal(_CSV_TIMESTAMP_FORMAT)"): "the module's constant, quoted",
+    ("warehouse/exports.py", "where"): "a fixed WHERE with a ? parameter, or nothing",
     ("orchestration/dbt_build_state.py", "sql"): "_first_value's statement: a string literal at each call",
 }
 
@@ -35,7 +41,7 @@ REVIEWED = {
 def sql_text_interpolations() -> set[tuple[str, str]]:
     """(module, expression) for every expression formatted into the text of a SQL call."""
     found = set()
-    for package in ("sources", "orchestration", "expectations"):
+    for package in ("sources", "warehouse", "orchestration", "expectations"):
         for path in sorted((REPO / package).rglob("*.py")):
             if "data_docs_assets" in path.parts:
                 continue
