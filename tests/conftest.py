@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -27,7 +28,7 @@ DAGSTER = str(Path(sys.executable).parent / "dagster")
 SCENARIOS = {
     "examples": ["test_examples_cli.py", "test_quality_gate.py", "test_crash_recovery.py", "test_check_examples.py", "test_private_files.py"],
     "two_nights": ["test_rules_through_dagster.py", "test_rebuild.py", "test_archive_encryption.py"],
-    "sample": ["test_sample_figures.py", "test_dashboard.py", "test_example_queries.py", "test_sample.py", "test_check_sample.py"],
+    "sample": ["test_sample_figures.py", "test_dashboard.py", "test_example_queries.py", "test_sample.py", "test_check_sample.py", "test_sample_exports.py"],
 }
 SCENARIO_OF_MODULE = {f"tests/{module}": scenario for scenario, modules in SCENARIOS.items() for module in modules}
 # The longest units first, so that no scenario starts last on a worker left alone.
@@ -120,6 +121,27 @@ def render_in_chromium(page: Path, profile: Path, height: int = 1600, fragment: 
     subprocess.run([chromium, *flags, f"--screenshot={shot}", url], check=True, capture_output=True, timeout=120)
     dom = subprocess.run([chromium, *flags, "--dump-dom", url], check=True, capture_output=True, text=True, timeout=120).stdout
     return shot, dom
+
+
+def requests_of_page(page: Path, profile: Path, fragment: str = "") -> list[str]:
+    """The URLs `page` itself asked the network for in a headless Chromium, from its net log.
+    Chromium's own background requests carry no page origin ("not an origin") and are left out."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("Chromium is not installed (.ci/run installs Debian's chromium)")
+    log = profile.with_name(profile.name + ".netlog.json")
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={profile}",
+         f"--log-net-log={log}", "--virtual-time-budget=15000", "--dump-dom", page.as_uri() + fragment],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    net_log = json.loads(log.read_text(encoding="utf-8"))
+    start = net_log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    return [
+        event["params"]["url"]
+        for event in net_log["events"]
+        if event["type"] == start and "url" in event.get("params", {}) and event["params"].get("initiator") != "not an origin"
+    ]
 
 
 def assert_not_blank(shot: Path) -> None:

@@ -88,11 +88,13 @@ def test_three_crashes_then_a_normal_run_give_the_uninterrupted_result(tmp_path,
     assert run.returncode == -signal.SIGKILL, output[-2000:]
     assert not (warehouse / "analytics.duckdb").exists()  # never half a copy under the published name
     assert (warehouse / ".analytics.duckdb.next").exists()
+    assert not (warehouse / "exports").exists()  # the exports, written from the new copy, are not swapped in either
 
     result = materialize_nightly_load(landing, warehouse, with_gx_checks=False)
     assert result.success
     assert _published(warehouse / "analytics.duckdb") == _published(examples_runs[0])
     assert not (warehouse / ".analytics.duckdb.next").exists()
+    assert [p.name for p in warehouse.glob(".exports-*")] == [(warehouse / "exports").readlink().name]  # the crashed set cleared
     with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as con:
         # every file once: the killed runs' sightings were either committed once or not at all
         assert con.execute("select count(*), count(distinct (path, file_sha256)) from raw.landed_files").fetchall() == [(7, 7)]

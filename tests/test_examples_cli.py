@@ -229,6 +229,27 @@ def test_no_personal_value_in_any_published_table(analytics):
                 assert value not in cells, (schema, table, value)
 
 
+def test_no_personal_value_in_the_exports(analytics):
+    """The same scan over every exported file: Parquet and CSV as DuckDB reads them, the workbook's cells."""
+    import duckdb
+    from openpyxl import load_workbook
+
+    exports = analytics.parent / "exports"
+    files = sorted(exports.rglob("*.parquet")) + sorted(exports.rglob("*.csv"))
+    assert files
+    with duckdb.connect() as con:
+        for path in files:
+            reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
+            rows = con.execute(f"SELECT CAST(COLUMNS(*) AS VARCHAR) FROM {reader}('{path}')").fetchall()
+            cells = "\n".join(str(cell) for row in rows for cell in row)
+            for value in PERSONAL_VALUES:
+                assert value not in cells, (path, value)
+    book = load_workbook(exports / "kpi.xlsx", read_only=True)
+    cells = "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+    for value in PERSONAL_VALUES:
+        assert value not in cells, value
+
+
 def test_no_personal_value_in_reports_logs_or_dagster_events(analytics):
     root = analytics.parents[1]
     places = [root / "cli_output.txt", *(root / "dagster_home").rglob("*"), *(analytics.parent / "reports").rglob("*")]

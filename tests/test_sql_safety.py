@@ -41,6 +41,12 @@ REVIEWED = {
     ("checking/check.py", "record_errors"): "int_isf_record_errors' relation, from dbt's manifest",
     ("checking/check.py", "columns"): "columns of stg_isf_submissions, from the database's catalogue, quoted",
     ("checking/check.py", "str(path).replace(chr(39), chr(39) * 2)"): "check_history.duckdb's path from WAREHOUSE_DIR, quoted",
+    ("reporting/dashboard.py", "sql"): "_QUERIES' statements: this module's constants (indicator names from INDICATORS_TH)",
+    ("warehouse/exports.py", "table.sql"): "schema.table of the published copy (dbt models and seeds), each quoted",
+    ("warehouse/exports.py", "_literal(str(path))"): "a file of the new set: WAREHOUSE_DIR and a table's name, quoted",
+    ("warehouse/exports.py", "_literal(str(plain))"): "the same file's name before its byte-order mark, quoted",
+    ("warehouse/exports.py", "_literal(_CSV_TIMESTAMP_FORMAT)"): "the module's constant, quoted",
+    ("warehouse/exports.py", "where"): "a fixed WHERE with a ? parameter, or nothing",
 }
 
 

@@ -39,6 +39,11 @@ class WarehouseLayout:
         return self.archive_dir / "sends.jsonl"
 
     @property
+    def exports_link(self) -> Path:
+        """A link to the newest complete set of exports (warehouse/exports.py)."""
+        return self.warehouse_dir / "exports"
+
+    @property
     def archive_dir(self) -> Path:
         return self.warehouse_dir / "archive"
 

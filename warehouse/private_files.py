@@ -27,6 +27,8 @@ OWNER_ONLY_UMASK = 0o077
 
 # Relative to $WAREHOUSE_DIR: what analysts and officials read. Everything else is the warehouse's own.
 # (reports/gx is not here: GX's Data Docs show examples of failing values, from staging tables too.)
+# Each set of exports is a folder `.exports-<time>` that the link `exports` names (warehouse/exports.py).
+EXPORT_SET_PREFIX = ".exports-"
 PUBLISHED = ("analytics.duckdb", "reports/quality", "reports/kpi", "reports/dbt-docs", "exports")
 # Folders others pass through to reach what is published.
 PASSAGES = {"": TRAVERSE_ONLY_DIR, "reports": SHARED_DIR}
@@ -76,7 +78,8 @@ def wanted_mode(warehouse_dir: Path, path: Path) -> int:
     relative = "" if relative == "." else relative
     if relative in PASSAGES:
         return PASSAGES[relative]
-    published = any(relative == p or relative.startswith(p + "/") for p in PUBLISHED)
+    top = relative.split("/", 1)[0]
+    published = top.startswith(EXPORT_SET_PREFIX) or any(relative == p or relative.startswith(p + "/") for p in PUBLISHED)
     if path.is_dir():
         return SHARED_DIR if published else OWNER_DIR
     return SHARED_FILE if published else OWNER_FILE

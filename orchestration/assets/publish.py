@@ -11,14 +11,20 @@ from warehouse.publish import CHECK_HISTORY_SCHEMAS, publish_analytics
     key="analytics_database",
     group_name="publish",
     deps=[warehouse_dbt_models],
-    description="analytics.duckdb: the marts, quality and reference schemas for analysts, replaced whole and at once; check_history.duckdb beside it, what the check before sending needs of this night.",
+    description="analytics.duckdb: the marts, quality and reference schemas for analysts, replaced whole and at once, "
+    "with the same tables as Parquet, CSV and an Excel workbook under exports/; check_history.duckdb beside it, "
+    "what the check before sending needs of this night.",
 )
 def analytics_database(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     layout = warehouse.layout
-    rows_by_table = publish_analytics(layout.warehouse_db, layout.analytics_db)
+    rows_by_table = publish_analytics(layout.warehouse_db, layout.analytics_db, exports_link=layout.exports_link)
     # the check before sending judges new files against this night (checking/)
     publish_analytics(layout.warehouse_db, layout.check_history_db, CHECK_HISTORY_SCHEMAS)
-    context.log.info(f"published {layout.analytics_db} with {len(rows_by_table)} tables")
+    context.log.info(f"published {layout.analytics_db} with {len(rows_by_table)} tables, and their exports in {layout.exports_link}")
     return dg.MaterializeResult(
-        metadata={"path": dg.MetadataValue.path(str(layout.analytics_db)), **{f"rows/{t}": n for t, n in rows_by_table.items()}}
+        metadata={
+            "path": dg.MetadataValue.path(str(layout.analytics_db)),
+            "exports": dg.MetadataValue.path(str(layout.exports_link)),
+            **{f"rows/{t}": n for t, n in rows_by_table.items()},
+        }
     )

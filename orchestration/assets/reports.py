@@ -44,8 +44,9 @@ def quality_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     key="kpi_dashboard",
     group_name="reports",
     deps=[analytics_database],
-    description="$WAREHOUSE_DIR/reports/kpi/index.html: achievement by region and programme, budget against economic value, "
-    "the monthly trend and factories by province, from the published analytics.duckdb (offline, one file).",
+    description="$WAREHOUSE_DIR/reports/kpi/index.html: every fiscal year chosen on the page; achievement by region and programme, "
+    "budget against economic value, the monthly trend beside the previous year's, a region's provinces and submitters, "
+    "factories by province for a chosen month, from the published analytics.duckdb (offline, one file).",
 )
 def kpi_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     layout = warehouse.layout

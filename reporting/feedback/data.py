@@ -8,7 +8,8 @@ import pandas as pd
 
 # Region of a submitter (reference.submitters): a centre's own, the head office 0,
 # a provincial office (and the factories it follows up) its province's latest zoning.
-_SUBMITTER_REGION = """
+# A temporary table `submitter_region`; the KPI dashboard uses it too.
+SUBMITTER_REGION = """
     create temp table submitter_region as
     with latest_zoning as (
         select province_code, arg_max(region_no, valid_from_fy) as region_no
@@ -71,7 +72,7 @@ class QualityData:
 
 def load_quality_data(warehouse_db: Path) -> QualityData:
     with duckdb.connect(str(warehouse_db), read_only=True) as con:
-        con.execute(_SUBMITTER_REGION)
+        con.execute(SUBMITTER_REGION)
         return QualityData(
             files=con.execute(_FILES).df(),
             findings=con.execute(_FINDINGS).df(),

@@ -21,13 +21,12 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
+from reporting import readable
 from reporting.feedback.data import QualityData
-from reporting.readable import readable_in_cell
+from reporting.readable import EXCEL_MAX_ROWS, workbook_value
 
-EXCEL_MAX_ROWS = 1_048_575  # below the header
 UNKNOWN_PROVINCE = "unassigned"
 FINGERPRINTS = ".workbook-fingerprints.json"
 
@@ -107,8 +106,10 @@ def _workbook_contents(data: QualityData, out_dir: Path):
         yield out_dir / factory_workbook_name(province or None), own_files, own_findings
 
 
-# What a workbook looks like besides its rows: this module and the library that writes it.
-_WRITER = hashlib.sha256(Path(__file__).read_bytes() + version("openpyxl").encode()).hexdigest()
+# What a workbook looks like besides its rows: this module, how cells are written and the library that writes them.
+_WRITER = hashlib.sha256(
+    Path(__file__).read_bytes() + Path(readable.__file__).read_bytes() + version("openpyxl").encode()
+).hexdigest()
 
 
 def _fingerprint(file_row_hashes: pd.Series, finding_row_hashes: pd.Series) -> str:
@@ -157,18 +158,4 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, columns: dict[str, s
         header.append(cell)
     sheet.append(header)
     for values in frame[list(columns)].head(EXCEL_MAX_ROWS).itertuples(index=False):
-        sheet.append([_cell(sheet, v) for v in values])
-
-
-def _cell(sheet, value):
-    if isinstance(value, str):
-        value = readable_in_cell(value)
-        if value.startswith("=") or value in ERROR_CODES:
-            # openpyxl would store these as a formula or an error: a text cell instead
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value  # a plain string is a text cell already, and far cheaper at 30,000 rows
-    if value is None or pd.isna(value):
-        return None
-    return int(value) if float(value).is_integer() else float(value)
+        sheet.append([workbook_value(sheet, v) for v in values])

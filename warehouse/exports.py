@@ -1,0 +1,323 @@
+"""The analysts' copy in the formats their tools open, beside `analytics.duckdb`.
+
+    $WAREHOUSE_DIR/exports/                      a link to the newest complete set
+        datapackage.json                         Frictionless Data Package: every file, its schema, descriptions
+        parquet/<schema>.<table>.parquet         zstd; for Power BI, pandas, R, DuckDB
+        csv/<schema>.<table>.csv                 UTF-8 with a byte-order mark, so Excel reads Thai by double-click
+        kpi.xlsx                                 the KPI marts, and a data dictionary of every exported column
+
+Every table of the published copy (the `marts`, `quality` and `reference`
+schemas, nothing personal: the copy holds nothing else) is exported from that
+copy, so the exports and `analytics.duckdb` hold the same rows.
+
+A set is written whole into a folder of its own (`.exports-<time>`), then the
+link `exports` is swapped to it in one rename: a reader that resolves the link
+sees the old set or the new one, never a mix. The set it replaced is kept until
+the next publish, so a reader part-way through it can finish; older ones go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from reporting.readable import EXCEL_MAX_ROWS, workbook_value
+from warehouse.private_files import EXPORT_SET_PREFIX
+
+SET_PREFIX = EXPORT_SET_PREFIX
+WORKBOOK_NAME = "kpi.xlsx"
+DICTIONARY_SHEET = "พจนานุกรมข้อมูล dictionary"
+# The workbook holds the marts an analyst reads as KPIs. factory_month has a row
+# per factory and month (a million a year nationally): no one reads it in a
+# sheet, and writing it there would cost the night minutes; it is in Parquet and CSV.
+WORKBOOK_SCHEMA = "marts"
+NOT_IN_WORKBOOK = {"marts.factory_month"}
+ROWS_PER_FETCH = 10_000
+
+# DuckDB's types as a Table Schema's (https://specs.frictionlessdata.io/table-schema/#types-and-formats)
+_FIELD_TYPES = [
+    (r"(TINY|SMALL|BIG|HUGE|U?)INT(EGER)?|U(TINY|SMALL|BIG|HUGE)INT", "integer"),
+    (r"DECIMAL.*|DOUBLE|FLOAT|REAL", "number"),
+    (r"BOOLEAN", "boolean"),
+    (r"DATE", "date"),
+    (r"TIMESTAMP.*", "datetime"),
+    (r"TIME", "time"),
+    (r"VARCHAR", "string"),
+]
+# Written in the CSV files so that every tool reads the moment it was (ISO 8601, with its offset).
+_CSV_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
+_UTF8_BOM = b"\xef\xbb\xbf"
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+@dataclass
+class _Table:
+    schema: str
+    name: str
+    description: str
+    columns: list[tuple[str, str, str]]  # name, DuckDB type, description
+    rows: int
+    sheets: list[str] = field(default_factory=list)  # in the workbook; none: Parquet and CSV only
+    workbook_note: str = ""
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def sql(self) -> str:
+        return f"{_quote(self.schema)}.{_quote(self.name)}"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def field_type(duckdb_type: str) -> str:
+    for pattern, table_schema_type in _FIELD_TYPES:
+        if re.fullmatch(pattern, duckdb_type):
+            return table_schema_type
+    return "any"
+
+
+def split_description(text: str) -> tuple[str, str]:
+    """dbt's descriptions are "ไทย / English": the two halves, at the first ` / `
+    that has Thai before it and none after; the whole as both where there is none."""
+    text = " ".join(text.split())
+    for match in re.finditer(r" / ", text):
+        thai, english = text[: match.start()], text[match.end() :]
+        if _THAI.search(thai) and not _THAI.search(english):
+            return thai, english
+    return text, text
+
+
+def write_exports(analytics_db: Path, exports_link: Path, excel_max_rows: int = EXCEL_MAX_ROWS) -> Path:
+    """A new complete set from `analytics_db`, swapped in under `exports_link`. Returns the set's folder."""
+    new_set = write_export_set(analytics_db, exports_link.parent, excel_max_rows)
+    swap_export_set(exports_link, new_set)
+    return new_set
+
+
+def write_export_set(analytics_db: Path, folder: Path, excel_max_rows: int = EXCEL_MAX_ROWS) -> Path:
+    """Every table of `analytics_db` into a new `.exports-<time>` folder in `folder`, complete when this returns."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"{SET_PREFIX}{stamp}"
+    target.mkdir(parents=True)
+    (target / "parquet").mkdir()
+    (target / "csv").mkdir()
+    with duckdb.connect(str(analytics_db), read_only=True) as con:
+        con.execute("SET TimeZone = 'Asia/Bangkok'")  # the CSV files show moments as Bangkok clocks read them
+        con.execute("SET enable_progress_bar = false")  # no bar in the night's log
+        tables = _tables(con)
+        for table in tables:
+            _write_parquet(con, table, target / "parquet" / f"{table.qualified}.parquet")
+            _write_csv(con, table, target / "csv" / f"{table.qualified}.csv")
+        _plan_workbook(con, tables, excel_max_rows)
+        _write_workbook(con, tables, target / WORKBOOK_NAME)
+    descriptor = data_package(tables, target, datetime.now(timezone.utc))
+    (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    _fsync_tree(target)
+    return target
+
+
+def swap_export_set(exports_link: Path, new_set: Path) -> None:
+    """Point `exports_link` at `new_set` in one rename; keep the set it pointed at, remove older ones."""
+    if exports_link.exists() and not exports_link.is_symlink():
+        raise RuntimeError(
+            f"{exports_link} ไม่ใช่ลิงก์ของชุดไฟล์ส่งออก ย้ายออกก่อน / is not the exports link: move it away first"
+        )
+    previous = exports_link.resolve() if exports_link.is_symlink() else None
+    partial = exports_link.with_name(f".{exports_link.name}.next")
+    partial.unlink(missing_ok=True)
+    os.symlink(new_set.name, partial)  # relative: the warehouse folder can move
+    os.replace(partial, exports_link)
+    for old in exports_link.parent.glob(f"{SET_PREFIX}*"):
+        if old.resolve() not in (new_set.resolve(), previous):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> list[_Table]:
+    listed = con.execute(
+        """SELECT schema_name, table_name, coalesce(comment, '') FROM duckdb_tables()
+           WHERE database_name = current_database() ORDER BY schema_name, table_name"""
+    ).fetchall()
+    tables = []
+    for schema, name, comment in listed:
+        columns = con.execute(
+            """SELECT column_name, data_type, coalesce(comment, '') FROM duckdb_columns()
+               WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index""",
+            [schema, name],
+        ).fetchall()
+        table = _Table(schema, name, comment, columns, 0)
+        [(table.rows,)] = con.execute(f"SELECT count(*) FROM {table.sql}").fetchall()
+        tables.append(table)
+    return tables
+
+
+def _write_parquet(con, table: _Table, path: Path) -> None:
+    con.execute(f"COPY (SELECT * FROM {table.sql}) TO {_literal(str(path))} (FORMAT parquet, COMPRESSION zstd)")
+
+
+def _write_csv(con, table: _Table, path: Path) -> None:
+    plain = path.with_name(f".{path.name}.plain")
+    con.execute(
+        f"COPY (SELECT * FROM {table.sql}) TO {_literal(str(plain))} "
+        f"(FORMAT csv, HEADER, TIMESTAMPFORMAT {_literal(_CSV_TIMESTAMP_FORMAT)})"
+    )
+    with path.open("wb") as out, plain.open("rb") as source:
+        out.write(_UTF8_BOM)
+        shutil.copyfileobj(source, out, 1 << 20)
+    plain.unlink()
+
+
+def _plan_workbook(con, tables: list[_Table], excel_max_rows: int) -> None:
+    """Which sheets each table goes to: whole, one per fiscal year, or none."""
+    for table in tables:
+        if table.schema != WORKBOOK_SCHEMA or table.qualified in NOT_IN_WORKBOOK:
+            table.workbook_note = "Parquet และ CSV / Parquet and CSV"
+        elif table.rows <= excel_max_rows:
+            table.sheets = [table.name]
+            table.workbook_note = f"ชีต / sheet {table.name}"
+        else:
+            years = []
+            if "fiscal_year" in [name for name, _, _ in table.columns]:
+                years = con.execute(f"SELECT fiscal_year, count(*) FROM {table.sql} GROUP BY ALL ORDER BY ALL").fetchall()
+            if years and all(count <= excel_max_rows for _, count in years):
+                table.sheets = [f"{table.name} {year}" for year, _ in years]
+                table.workbook_note = (
+                    f"เกิน {excel_max_rows:,} แถว แยกชีตตามปีงบประมาณ / beyond {excel_max_rows:,} rows, "
+                    f"one sheet per fiscal year: {', '.join(table.sheets)}"
+                )
+            else:
+                table.workbook_note = (
+                    f"เกิน {excel_max_rows:,} แถว มีเฉพาะ Parquet และ CSV / beyond {excel_max_rows:,} rows "
+                    "(Excel's limit): Parquet and CSV only"
+                )
+
+
+def _header(sheet, labels: list[str]) -> None:
+    bold = Font(bold=True)
+    cells = []
+    for label in labels:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def _write_workbook(con, tables: list[_Table], path: Path) -> None:
+    book = Workbook(write_only=True)
+    dictionary = book.create_sheet(DICTIONARY_SHEET)
+    _header(dictionary, ["ตาราง / table", "คอลัมน์ / column", "ชนิด / type", "คำอธิบาย", "description",
+                         "อยู่ที่ / where in this workbook", "Parquet", "CSV"])  # fmt: skip
+    for table in tables:
+        files = [f"parquet/{table.qualified}.parquet", f"csv/{table.qualified}.csv"]
+        thai, english = split_description(table.description)
+        dictionary.append([table.qualified, "", "", thai, english, table.workbook_note, *files])
+        for name, duckdb_type, comment in table.columns:
+            thai, english = split_description(comment)
+            dictionary.append([table.qualified, name, duckdb_type, thai, english, table.workbook_note, *files])
+    for table in tables:
+        by_year = len(table.sheets) > 1
+        for title in table.sheets:
+            sheet = book.create_sheet(title)
+            _header(sheet, [name for name, _, _ in table.columns])
+            where = " WHERE fiscal_year = ?" if by_year else ""
+            result = con.execute(f"SELECT * FROM {table.sql}{where}", [int(title.rsplit(" ", 1)[1])] if by_year else [])
+            while rows := result.fetchmany(ROWS_PER_FETCH):
+                for row in rows:
+                    sheet.append([workbook_value(sheet, value) for value in row])
+    book.save(path)
+
+
+def _resource_name(text: str) -> str:
+    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-")
+
+
+def _schema(table: _Table) -> dict:
+    return {
+        "fields": [
+            {"name": name, "type": field_type(duckdb_type), "description": comment, "duckdbType": duckdb_type}
+            for name, duckdb_type, comment in table.columns
+        ]
+    }
+
+
+def _file_facts(path: Path) -> dict:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"bytes": path.stat().st_size, "hash": f"sha256:{digest.hexdigest()}"}
+
+
+def data_package(tables: list[_Table], folder: Path, created: datetime) -> dict:
+    """The Frictionless Data Package descriptor of one set: a resource per file (and per workbook sheet)."""
+    resources = []
+    for table in tables:
+        thai, english = split_description(table.description)
+        common = {"title": table.qualified, "description": table.description, "schema": _schema(table)}
+        parquet, csv = f"parquet/{table.qualified}.parquet", f"csv/{table.qualified}.csv"
+        resources.append({
+            "name": _resource_name(f"{table.qualified}-parquet"), "path": parquet, "type": "table",
+            "format": "parquet", "mediatype": "application/vnd.apache.parquet", **common,
+            **_file_facts(folder / parquet), "rows": table.rows,
+        })  # fmt: skip
+        resources.append({
+            "name": _resource_name(f"{table.qualified}-csv"), "path": csv, "type": "table", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8-sig", **common, **_file_facts(folder / csv), "rows": table.rows,
+        })  # fmt: skip
+        for sheet in table.sheets:
+            resources.append({
+                "name": _resource_name(f"{WORKBOOK_NAME}-{sheet}"), "path": WORKBOOK_NAME, "type": "table",
+                "format": "xlsx", "dialect": {"excel": {"sheet": sheet}}, **common,
+                "title": f"{table.qualified} ({sheet})",
+            })  # fmt: skip
+    return {
+        "name": "diprom-analytics",
+        "title": "ข้อมูลสำหรับนักวิเคราะห์ กรมส่งเสริมอุตสาหกรรม / DIPROM analytics exports",
+        "description": (
+            "ตาราง marts, quality และ reference ของ analytics.duckdb ฉบับเดียวกัน ในรูป Parquet, CSV และ Excel / "
+            "The marts, quality and reference tables of the same analytics.duckdb, as Parquet, CSV and Excel. "
+            f"The workbook {WORKBOOK_NAME} holds the KPI marts and a data dictionary (sheet {DICTIONARY_SHEET})."
+        ),
+        "created": created.isoformat(timespec="seconds"),
+        "resources": resources,
+    }
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*"), reverse=True):
+        with open(path, "rb") if path.is_file() else _directory(path) as handle:
+            os.fsync(handle.fileno())
+    with _directory(folder) as handle:
+        os.fsync(handle.fileno())
+
+
+class _directory:
+    def __init__(self, path: Path):
+        self.fd = os.open(path, os.O_RDONLY)
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        os.close(self.fd)
