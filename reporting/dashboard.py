@@ -23,13 +23,13 @@ import json
 import math
 from datetime import datetime
 from decimal import Decimal
-from html import escape
 from pathlib import Path
 
 import duckdb
 
 from reporting.feedback.data import SUBMITTER_REGION
 from reporting.pages import write_page
+from reporting.render import render
 
 INDICATORS_TH = {
     "entrepreneurs": "ผู้ประกอบการ (ราย)", "enterprises": "สถานประกอบการ (แห่ง)",
@@ -109,47 +109,13 @@ def load_dashboard_data(analytics_db: Path) -> dict:
     return data
 
 
-_STYLE = """
-body { font-family: "Noto Sans Thai", "TH Sarabun New", Tahoma, "Loma", sans-serif; margin: 2rem; color: #1f2933; max-width: 1200px; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 2px solid #d9e2ec; }
-.en { color: #52606d; font-size: .85em; font-weight: normal; }
-.controls { display: flex; flex-wrap: wrap; gap: 1rem; margin: 1rem 0; padding: .6rem; background: #f0f4f8; border-radius: 6px; }
-.controls label { display: flex; flex-direction: column; font-size: .9rem; }
-.cards { display: flex; flex-wrap: wrap; gap: .8rem; }
-.card { border: 1px solid #d9e2ec; border-radius: 6px; padding: .6rem .9rem; min-width: 10rem; }
-.card .v { font-size: 1.4rem; font-variant-numeric: tabular-nums; } .card .t { color: #52606d; font-size: .85rem; }
-table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }
-th, td { border: 1px solid #d9e2ec; padding: .25rem .5rem; text-align: left; }
-th { background: #f0f4f8; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
-button.csv { font-size: .8rem; margin: .2rem 0; }
-"""
-
-_SCRIPT = Path(__file__).with_name("dashboard.js")
+SECTIONS = ("national", "region", "achievement", "budget", "trend", "provinces", "submitters", "factories")
 
 
 def render_dashboard(data: dict, generated_at: datetime) -> str:
+    """The page (reporting/templates/dashboard.html): the data embedded, drawn by dashboard.js."""
     embedded = json.dumps(data, ensure_ascii=False, allow_nan=False).replace("</", "<\\/")
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="th"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>ตัวชี้วัดกรมส่งเสริมอุตสาหกรรม · DIPROM KPI dashboard</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        '<h1>ตัวชี้วัดผลการดำเนินงาน กรมส่งเสริมอุตสาหกรรม <span id="title-year"></span></h1>',
-        f'<div class="en">DIPROM KPI dashboard · generated {escape(generated_at.strftime("%Y-%m-%d %H:%M %Z"))} '
-        "from analytics.duckdb</div>",
-        '<div class="controls">',
-        '<label>ปีงบประมาณ <span class="en">fiscal year</span><select id="choose-year"></select></label>',
-        '<label>ภาค <span class="en">region</span><select id="choose-region"></select></label>',
-        '<label>ตัวชี้วัด <span class="en">indicator</span><select id="choose-indicator"></select></label>',
-        '<label>เดือน (โรงงาน) <span class="en">month, factories</span><select id="choose-month"></select></label>',
-        "</div>",
-        '<noscript>หน้านี้ต้องเปิดสคริปต์ของเบราว์เซอร์ / this page needs the browser\'s scripts enabled</noscript>',
-        *(f'<section id="{s}"></section>' for s in ("national", "region", "achievement", "budget", "trend", "provinces", "submitters", "factories")),
-        f'<script type="application/json" id="kpi-data">{embedded}</script>',
-        f"<script>{_SCRIPT.read_text(encoding='utf-8')}</script>",
-        "</body></html>",
-    ])  # fmt: skip
+    return render("dashboard.html", generated=generated_at.strftime("%Y-%m-%d %H:%M %Z"), sections=SECTIONS, embedded=embedded)
 
 
 def write_dashboard(analytics_db: Path, out_dir: Path, generated_at: datetime) -> Path:

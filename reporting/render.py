@@ -20,7 +20,7 @@ def _shown(value: Any) -> Any:
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("reporting", "templates"),
-    autoescape=jinja2.select_autoescape(enabled_extensions=["html"], disabled_extensions=["css"], default=True),
+    autoescape=jinja2.select_autoescape(enabled_extensions=["html"], disabled_extensions=["css", "js"], default=True),
     finalize=_shown,
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,

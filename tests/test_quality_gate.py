@@ -72,7 +72,7 @@ def test_report_shows_every_finding(warehouse, examples_runs):
         block = html[html.index(f"<code>{path}</code>") :].split("</details>")[0]
         assert rule_id in block and escape(message_th) in block, (path, rule_id)
         if row_number is not None:
-            assert f"<td class="n">{row_number}</td>" in block, (path, rule_id, row_number)
+            assert f'<td class="n">{row_number}</td>' in block, (path, rule_id, row_number)
 
 
 def test_feedback_workbooks_hold_each_submitters_findings(warehouse, examples_runs):
