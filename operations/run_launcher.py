@@ -32,14 +32,15 @@ class LocalRunLauncher(DefaultRunLauncher):
             # a status Dagster would fail the run for: only a dead worker should do that
             return CheckRunHealthResult(WorkerStatus.RUNNING, "no start event yet")
         entry = records[0].event_log_entry
-        if entry.pid is None:
+        pid = entry.dagster_event.pid if entry.dagster_event else None
+        if pid is None:
             return CheckRunHealthResult(WorkerStatus.RUNNING, "the run's start event has no pid")
         try:
-            process = psutil.Process(entry.pid)
+            process = psutil.Process(pid)
             alive = process.is_running() and process.status() != psutil.STATUS_ZOMBIE
             same = process.create_time() <= entry.timestamp + _CREATED_SLACK_SECONDS
         except psutil.NoSuchProcess:
             alive = same = False
         if alive and same:
             return CheckRunHealthResult(WorkerStatus.RUNNING)
-        return CheckRunHealthResult(WorkerStatus.FAILED, f"the run worker (pid {entry.pid}) is no longer running")
+        return CheckRunHealthResult(WorkerStatus.FAILED, f"the run worker (pid {pid}) is no longer running")
