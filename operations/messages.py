@@ -28,9 +28,16 @@ def run_link(run_id: str) -> str | None:
     return f"{base}/runs/{run_id}" if base else None
 
 
-def night_of(started_at: datetime | None) -> str:
-    """The night a run belongs to, as people in Bangkok name it."""
-    return (started_at or datetime.now(timezone.utc)).astimezone(BANGKOK).date().isoformat()
+def night_of(started_at: datetime | None) -> tuple[str, str]:
+    """The night a run belongs to, by Bangkok's calendar: in the Buddhist era
+    for the Thai text (as the warehouse's periods are), and as AD for the English."""
+    day = (started_at or datetime.now(timezone.utc)).astimezone(BANGKOK).date()
+    return f"{day.year + 543}-{day:%m-%d}", day.isoformat()
+
+
+def _when(moment: datetime) -> tuple[str, str]:
+    local = moment.astimezone(BANGKOK)
+    return f"{local.year + 543}-{local:%m-%d %H:%M} น.", f"{local:%Y-%m-%d %H:%M} Bangkok time"
 
 
 def _age(age: timedelta) -> tuple[str, str]:
@@ -44,10 +51,10 @@ def _copy_age(freshness: Freshness) -> tuple[str, str]:
     if freshness.published_at is None or freshness.age is None:
         return "นักวิเคราะห์ยังไม่มีสำเนาข้อมูล (analytics.duckdb ยังไม่เคยเผยแพร่)", "Analysts have no copy yet (analytics.duckdb was never published)."
     th, en = _age(freshness.age)
-    when = freshness.published_at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M")
+    when_th, when_en = _when(freshness.published_at)
     return (
-        f"นักวิเคราะห์ยังใช้สำเนาเดิม (analytics.duckdb) ซึ่งเผยแพร่เมื่อ {when} น. อายุ {th}",
-        f"Analysts still have the previous copy (analytics.duckdb), published {when} Bangkok time, {en} old.",
+        f"นักวิเคราะห์ยังใช้สำเนาเดิม (analytics.duckdb) ซึ่งเผยแพร่เมื่อ {when_th} อายุ {th}",
+        f"Analysts still have the previous copy (analytics.duckdb), published {when_en}, {en} old.",
     )
 
 
@@ -57,14 +64,14 @@ def error_excerpt(error_text: str) -> list[str]:
 
 
 def failed_night(run_id: str, started_at: datetime | None, step: str | None, error_text: str, freshness: Freshness) -> Alert:
-    night = night_of(started_at)
+    night_th, night = night_of(started_at)
     copy_th, copy_en = _copy_age(freshness)
     step_th = f"ขั้นตอนที่ล้มเหลว: {step}" if step else "กระบวนการของรอบนี้หยุดทำงานก่อนจบขั้นตอนใด ๆ (เช่น ถูกปิด หน่วยความจำไม่พอ หรือเครื่องรีบูต)"
     step_en = f"Failed step: {step}" if step else "The run's process stopped outside any step (killed, out of memory, or a reboot)."
     excerpt = error_excerpt(error_text) or ["(ไม่มีข้อความ · no message)"]
     link = run_link(run_id)
     body = [
-        f"การโหลดข้อมูลประจำคืน {night} ล้มเหลว",
+        f"การโหลดข้อมูลประจำคืน {night_th} ล้มเหลว",
         step_th,
         copy_th,
         *([f"ดูรายละเอียดของรอบ: {link}"] if link else []),
@@ -80,7 +87,7 @@ def failed_night(run_id: str, started_at: datetime | None, step: str | None, err
         f"run id: {run_id}",
         "จะทำอย่างไร · What to do: docs/operations.md, 'When a run fails'.",
     ]
-    return Alert(f"{SUBJECT_PREFIX} โหลดข้อมูลคืน {night} ล้มเหลว · nightly load of {night} failed", "\n".join(body))
+    return Alert(f"{SUBJECT_PREFIX} โหลดข้อมูลคืน {night_th} ล้มเหลว · nightly load of {night} failed", "\n".join(body))
 
 
 def copy_overdue(freshness: Freshness) -> Alert:
@@ -101,11 +108,11 @@ def copy_overdue(freshness: Freshness) -> Alert:
 
 
 def copy_fresh_again(freshness: Freshness) -> Alert:
-    when = freshness.published_at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M") if freshness.published_at else "?"
+    when_th, when_en = _when(freshness.published_at or datetime.now(timezone.utc))
     body = [
-        f"สำเนาข้อมูลของนักวิเคราะห์กลับมาเป็นปัจจุบันแล้ว (เผยแพร่เมื่อ {when} น.)",
+        f"สำเนาข้อมูลของนักวิเคราะห์กลับมาเป็นปัจจุบันแล้ว (เผยแพร่เมื่อ {when_th})",
         "",
-        f"The analysts' copy is fresh again (published {when} Bangkok time).",
+        f"The analysts' copy is fresh again (published {when_en}).",
     ]
     return Alert(f"{SUBJECT_PREFIX} สำเนาข้อมูลเป็นปัจจุบันแล้ว · analysts' copy fresh again", "\n".join(body))
 
@@ -121,7 +128,7 @@ def morning_summary(
     reports_dir: Path,
 ) -> Alert:
     """`files`: the run summary's counts (warehouse/run_summary.py)."""
-    night = night_of(started_at)
+    night_th, night = night_of(started_at)
     outcome = (
         f"loaded {files.get('files_loaded', 0)}, superseded {files.get('files_superseded', 0)}, "
         f"duplicate {files.get('files_duplicate', 0)}, rejected {files.get('files_rejected', 0)}"
@@ -130,7 +137,7 @@ def morning_summary(
     month = deadline_period or "-"
     link = run_link(run_id)
     body = [
-        f"สรุปการโหลดข้อมูลคืน {night}: สำเร็จ",
+        f"สรุปการโหลดข้อมูลคืน {night_th}: สำเร็จ",
         f"ไฟล์ใหม่ {files.get('files_new', 0)} ไฟล์ (รับ {files.get('files_loaded', 0)}, แทนด้วยฉบับใหม่ {files.get('files_superseded', 0)}, "
         f"ซ้ำ {files.get('files_duplicate', 0)}, ปฏิเสธ {files.get('files_rejected', 0)})",
         f"แถวที่รับ {files.get('rows_accepted', 0)} แถว กักไว้ {files.get('rows_quarantined', 0)} แถว",
@@ -146,4 +153,4 @@ def morning_summary(
         f"Reports: {reports_dir}/quality/index.html (quality, feedback workbooks), {reports_dir}/kpi/index.html (KPI dashboard).",
         *([f"The run: {link}"] if link else []),
     ]
-    return Alert(f"{SUBJECT_PREFIX} สรุปคืน {night} · summary of the night of {night}", "\n".join(body))
+    return Alert(f"{SUBJECT_PREFIX} สรุปคืน {night_th} · summary of the night of {night}", "\n".join(body))
