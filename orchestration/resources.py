@@ -47,7 +47,7 @@ class WarehouseDbtCliResource(DbtCliResource):
     pinned; tests/test_orchestration.py checks both hooks still exist):
     - it runs `dbt --version` twice per invocation to learn dbt's version, and
       that command asks PyPI for the latest release whatever the flags say: a
-      network call, and 15-20 s of start-up each on these machines. The version
+      network call, and seconds of start-up each (docs/benchmarks.md). The version
       of the installed dbt-core package is the same answer, offline.
     - it opens an in-process handle to dbt's adapter, parsing every macro again,
       only to serve `fetch_column_metadata`/`fetch_row_counts`, which this

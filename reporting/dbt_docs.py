@@ -3,7 +3,7 @@
     $WAREHOUSE_DIR/reports/dbt-docs/index.html
 
 `dbt docs generate --static` does the same at the cost of one more dbt start
-per night (tens of seconds on these machines, see docs/benchmarks.md). The
+per night (see docs/benchmarks.md). The
 site needs two JSON documents: the manifest, which the night's `dbt build`
 already wrote into `WarehouseLayout.dbt_target_dir`, and the catalog (each
 table's columns and types), read here from DuckDB's own catalog. Both are

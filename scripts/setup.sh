@@ -14,9 +14,8 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
 fi
 
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv
-# uv installs the same pinned ranges as pip in about two minutes instead of
-# eight here. It reads PyPI only, not pip's configured mirrors: where it cannot
-# install, pip does. Both compile the installed modules: some machines set
+# uv installs the same pinned ranges as pip, several times faster here. It
+# reads PyPI only, not pip's configured mirrors: where it cannot install, pip does. Both compile the installed modules: some machines set
 # PYTHONDONTWRITEBYTECODE, so no process would ever cache its compiled imports,
 # and every dbt and Dagster start would pay for it.
 target=".${extras:+[$extras]}"

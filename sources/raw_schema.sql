@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS raw.regional_rows (
     budget_allocated_mb   VARCHAR,
     budget_disbursed_mb   VARCHAR,
     -- the row as written, a JSON object (json.dumps) kept as text: typed JSON
-    -- would be parsed again on every insert, half the cost of a report's rows
+    -- would be parsed again on every insert (docs/benchmarks.md)
     raw_record            VARCHAR NOT NULL,
     PRIMARY KEY (file_seq, row_number)
 );

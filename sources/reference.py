@@ -1,7 +1,8 @@
 """The contract's reference data as the readers need it before dbt has run.
 
-The files are the dbt seeds (one copy of the contract's `reference/`); dbt
-loads the same files into the `reference` schema.
+The files are the dbt seeds (one copy of the contract's `reference/`, and
+`submitters.csv`, who may send regional reports); dbt loads the same files into
+the `reference` schema, where every SQL model and report reads them.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from pathlib import Path
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 
 
+def _column(seeds_dir: Path, seed: str, column: str) -> frozenset[str]:
+    with (seeds_dir / seed).open(encoding="utf-8") as handle:
+        return frozenset(row[column] for row in csv.DictReader(handle))
+
+
 @dataclass(frozen=True)
 class Reference:
-    province_codes: frozenset[str]
+    submitters: frozenset[str]  # IPC01..IPC11, PIO + province code, DIPROM
 
     @classmethod
-    def from_seeds(cls, seeds_dir: Path = SEEDS_DIR) -> "Reference":
-        with (seeds_dir / "provinces.csv").open(encoding="utf-8") as handle:
-            codes = frozenset(row["province_code"] for row in csv.DictReader(handle))
-        return cls(province_codes=codes)
+    def from_seeds(cls, seeds_dir: Path = SEEDS_DIR) -> Reference:
+        return cls(submitters=_column(seeds_dir, "submitters.csv", "submitter"))

@@ -58,9 +58,9 @@ def _data() -> QualityData:
 def test_report_escapes_every_warehouse_text_and_keeps_thai():
     html = render_quality_report(_data(), datetime(2026, 11, 22, tzinfo=timezone.utc))
     assert "<script>" not in html
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "ค่าต้องเป็นตัวเลข" in html and "ศูนย์ภาค 1" in html
-    assert '=HYPERLINK(&quot;http://evil.example&quot;' in html  # shown as text, never as a link
+    assert '=HYPERLINK(&#34;http://evil.example&#34;' in html  # shown as text, never as a link
     assert 'href="http' not in html and "src=" not in html
     assert 'href="IPC01.xlsx"' in html and 'href="factories-50.xlsx"' in html
     assert "ยังไม่ส่ง / missing (1):</b> PIO50" in html and "IPC01 (3 วัน)" in html

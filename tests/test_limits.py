@@ -132,6 +132,7 @@ print([f.rule_id if f else None for f in findings], (after - before) // 1024)
 """
 
 
+@pytest.mark.slow
 def test_finding_a_bomb_with_the_default_limits_costs_no_memory(tmp_path):
     """300 MB of zeros behind the default 256 MB limit, honest and lying: both
     rejected while the process grows by less than 50 MB."""

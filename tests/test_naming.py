@@ -1,14 +1,15 @@
 import pytest
 
+from sources.reference import Reference
 from sources.regional_reports.naming import NameProblem, ReportName, parse_report_name
 from sources.thai import BEMonth
 
-PROVINCES = frozenset({"10", "50", "51"})
+SUBMITTERS = Reference.from_seeds().submitters
 RUN_MONTH = BEMonth(2566, 3)
 
 
 def parse(name: str):
-    return parse_report_name(name, PROVINCES, RUN_MONTH)
+    return parse_report_name(name, SUBMITTERS, RUN_MONTH)
 
 
 @pytest.mark.parametrize(

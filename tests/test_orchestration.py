@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from importlib.metadata import version
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_build_args, dbt_project
+from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project
 from orchestration.definitions import defs
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
+from warehouse.build_state import BuildPlan
+from warehouse.dbt_manifest import manifest_is_stale
 
 
 def test_the_nightly_load_job_covers_every_asset():
@@ -49,8 +53,8 @@ def test_publishing_comes_after_the_marts():
 
 
 def test_dbt_is_invoked_once_with_build():
-    assert dbt_build_args(full_refresh=False) == ["build"]
-    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
+    assert BuildPlan("f", full_refresh=False).dbt_args == ["build"]
+    assert BuildPlan("f", full_refresh=True).dbt_args == ["build", "--full-refresh"]
 
 
 def test_the_dagster_dbt_hooks_we_override_still_exist():
@@ -76,6 +80,7 @@ def test_layout_follows_the_environment(monkeypatch, tmp_path):
     assert WarehouseResource().layout.warehouse_dir == Path(tmp_path / "data" / "warehouse").resolve()
 
 
+@pytest.mark.slow
 def test_the_workspace_loads_the_code_location_as_dagster_dev_does(tmp_path):
     import os
     import subprocess
@@ -94,19 +99,16 @@ def test_the_workspace_loads_the_code_location_as_dagster_dev_does(tmp_path):
 
 def test_the_manifest_is_stale_only_when_the_project_changed(tmp_path):
     import os
-    from types import SimpleNamespace
-
-    from orchestration.assets.dbt import manifest_is_stale
 
     (tmp_path / "models").mkdir()
     model = tmp_path / "models" / "kpi.sql"
     model.write_text("select 1")
-    project = SimpleNamespace(project_dir=tmp_path, manifest_path=tmp_path / "target" / "manifest.json")
-    assert manifest_is_stale(project)  # never parsed
-    project.manifest_path.parent.mkdir()
-    project.manifest_path.write_text("{}")
+    manifest = tmp_path / "target" / "manifest.json"
+    assert manifest_is_stale(tmp_path, manifest)  # never parsed
+    manifest.parent.mkdir()
+    manifest.write_text("{}")
     os.utime(model, (1, 1))
-    assert not manifest_is_stale(project)  # whatever warehouse the environment names
+    assert not manifest_is_stale(tmp_path, manifest)  # whatever warehouse the environment names
     model.write_text("select 2")
-    os.utime(project.manifest_path, (1, 1))
-    assert manifest_is_stale(project)
+    os.utime(manifest, (1, 1))
+    assert manifest_is_stale(tmp_path, manifest)

@@ -8,6 +8,8 @@ Examples are bounded and derandomised for CI (profile `ci`, the default);
 
 from __future__ import annotations
 
+import pytest
+
 import csv
 import io
 import json
@@ -30,6 +32,9 @@ from sources.limits import IntakeLimits
 from sources.reference import Reference
 from sources.regional_reports.reader import RegionalReportReader
 from sources.regional_reports.table import COLUMNS
+
+# Hundreds of generated inputs or a generated sample: kept out of the fast set.
+pytestmark = pytest.mark.slow
 
 settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("deep", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

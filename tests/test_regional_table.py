@@ -83,6 +83,7 @@ def test_quoted_fields_spanning_lines_keep_the_line_a_person_sees():
     assert table.rows[0].cells["activity"] == "two\nlines"
 
 
+@pytest.mark.slow
 def test_a_10_mb_line_is_read_not_refused():
     text = f"{HEADER}\nลำพูน,OTOP,{'ก' * 10_000_000},1,2\n"
     table = table_from_csv(text)

@@ -17,6 +17,9 @@ from sample.split import split_exact
 from sources.landing import sha256_of
 from sources.thai import thai_id_check_digit_holds
 
+# Hundreds of generated inputs or a generated sample: kept out of the fast set.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("total, weights", [(0, [1, 2]), (7, [1, 1, 1]), (15342_75, [0.3, 2.5, 1e-9, 7]), (1, [5, 5])])
 def test_a_split_is_whole_non_negative_and_exact(total, weights):

@@ -15,11 +15,15 @@ per successful build), so a restored or rebuilt warehouse carries its own.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
+
+from sources.pii import key_fingerprint, load_or_create_key
+from warehouse.layout import WarehouseLayout
 
 # What decides the tables dbt builds (tests and analyses only read them).
 PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds")
@@ -71,6 +75,31 @@ def _first_value(warehouse_db: Path, schema: str, table: str, sql: str):
 
 def needs_full_refresh(warehouse_db: Path, fingerprint: str) -> bool:
     return last_built_project(warehouse_db) != fingerprint
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What tonight's dbt build rebuilds: the whole warehouse, or the i-Single Form
+    models for the files taken in since the last build."""
+
+    fingerprint: str
+    full_refresh: bool
+
+    @property
+    def dbt_args(self) -> list[str]:
+        # One invocation per run: dbt's start-up is paid once.
+        return ["build", "--full-refresh"] if self.full_refresh else ["build"]
+
+    @property
+    def reason(self) -> str:
+        if self.full_refresh:
+            return "dbt build: the whole warehouse (first build, or the project, dbt or the owner-id key changed)"
+        return "dbt build: i-Single Form models for the files taken in since the last build"
+
+
+def plan_build(layout: WarehouseLayout, project_dir: Path) -> BuildPlan:
+    fingerprint = build_fingerprint(project_dir, key_fingerprint(load_or_create_key(layout.warehouse_dir)))
+    return BuildPlan(fingerprint, needs_full_refresh(layout.warehouse_db, fingerprint))
 
 
 def record_build(warehouse_db: Path, fingerprint: str, full_refresh: bool) -> int:

@@ -1,9 +1,11 @@
 """The intake asset: every new file content from the landing folder, archived and read."""
 
+import json
 from datetime import datetime, timezone
 
 import dagster as dg
 
+from orchestration.assets.dbt import dbt_project
 from orchestration.resources import WarehouseResource
 from sources.intake import take_in
 from sources.limits import IntakeLimits
@@ -11,12 +13,12 @@ from sources.pii import load_or_create_key
 from sources.landing import Archive
 from sources.readers import all_readers
 
-# The raw tables the intake appends to; dbt reads them as its sources.
+# The raw tables the intake appends to (sources/raw_schema.sql), as dbt's sources
+# describe them (models/staging/_sources.yml; tests/test_raw_schema.py holds the two equal).
 RAW_TABLES = {
-    "landed_files": "One row per sighting of a (path, content) pair, with its outcome.",
-    "file_findings": "File-level findings made while reading.",
-    "regional_rows": "Data and total rows of regional reports, as text.",
-    "isingleform_records": "i-Single Form submissions as received, one JSON text each (personal data: internal only).",
+    source["name"]: source["description"]
+    for source in json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))["sources"].values()
+    if source["source_name"] == "raw"
 }
 
 

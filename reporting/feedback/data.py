@@ -6,27 +6,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-# Region of a submitter: IPCxx is region xx, the head office 0, a provincial
-# office (and the factories it follows up) the region of its province's latest zoning.
+# Region of a submitter (reference.submitters): a centre's own, the head office 0,
+# a provincial office (and the factories it follows up) its province's latest zoning.
 _SUBMITTER_REGION = """
     create temp table submitter_region as
     with latest_zoning as (
         select province_code, arg_max(region_no, valid_from_fy) as region_no
         from reference.province_region group by all
-    ),
-    submitters as (
-        select distinct submitter from quality.files where submitter is not null
-        union select distinct submitter from quality.submission_quality where submitter is not null
     )
-    select
-        submitters.submitter,
-        coalesce(
-            case when submitter like 'IPC%' then try_cast(substr(submitter, 4) as integer) end,
-            case when submitter = 'DIPROM' then 0 end,
-            latest_zoning.region_no
-        ) as region_no
-    from submitters
-    left join latest_zoning on submitters.submitter = 'PIO' || latest_zoning.province_code
+    select submitters.submitter, coalesce(submitters.region_no, latest_zoning.region_no) as region_no
+    from reference.submitters as submitters
+    left join latest_zoning using (province_code)
 """
 
 _FILES = """

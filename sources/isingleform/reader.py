@@ -31,7 +31,7 @@ REQUIRED_CSV_COLUMNS = (
     "workers_foreign_female",
 )
 
-_JSONL_SQL = """
+_JSONL_SQL = r"""
 INSERT INTO raw.isingleform_records (file_seq, record_number, record_text)
 SELECT ?, line_number, line
 FROM (

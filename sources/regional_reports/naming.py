@@ -12,8 +12,6 @@ _NAME = re.compile(
     r"(?P<submitter>[a-z]+\d*)_(?P<kind>plan|result)_(?P<period>[0-9-]+)(?:_v(?P<version>\d+))?\.(?:csv|xlsx)",
     re.IGNORECASE,
 )
-_IPC = re.compile(r"IPC(0[1-9]|1[01])")
-_PIO = re.compile(r"PIO(\d{2})")
 
 
 @dataclass(frozen=True)
@@ -41,22 +39,14 @@ def _period_problem(period: str, detail_en: str, detail_th: str) -> NameProblem:
     return NameProblem(FileFinding("RF03", period, None, detail_en, detail_th))
 
 
-def is_known_submitter(code: str, province_codes: frozenset[str]) -> bool:
-    if code == "DIPROM" or _IPC.fullmatch(code):
-        return True
-    pio = _PIO.fullmatch(code)
-    return bool(pio) and pio[1] in province_codes
-
-
-def parse_report_name(
-    file_name: str, province_codes: frozenset[str], run_month: BEMonth
-) -> ReportName | NameProblem:
-    """Read a file name; a name that breaks the contract says which rule and why."""
+def parse_report_name(file_name: str, submitters: frozenset[str], run_month: BEMonth) -> ReportName | NameProblem:
+    """Read a file name; a name that breaks the contract says which rule and why.
+    `submitters`: the codes of the seed `submitters.csv` (sources/reference.py)."""
     match = _NAME.fullmatch(file_name)
     if not match:
         return _name_problem(file_name, _PATTERN_EN, _PATTERN_TH)
     submitter = match["submitter"].upper()
-    if not is_known_submitter(submitter, province_codes):
+    if submitter not in submitters:
         return _name_problem(
             submitter, f"unknown submitter {submitter} (IPC01-IPC11, PIO<province code>, DIPROM)",
             f"ไม่รู้จักหน่วยงาน {submitter} (IPC01-IPC11, PIO<รหัสจังหวัด>, DIPROM)",

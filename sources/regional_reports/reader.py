@@ -24,10 +24,10 @@ class RegionalReportReader:
     source = SOURCE
 
     def __init__(self, reference: Reference):
-        self.province_codes = reference.province_codes
+        self.submitters = reference.submitters
 
     def _name(self, landed: LandedFile, seen_at: datetime):
-        return parse_report_name(PurePosixPath(landed.path).name, self.province_codes, BEMonth.of(seen_at))
+        return parse_report_name(PurePosixPath(landed.path).name, self.submitters, BEMonth.of(seen_at))
 
     def identity(self, landed: LandedFile, seen_at: datetime) -> tuple | None:
         name = self._name(landed, seen_at)

@@ -62,32 +62,32 @@ union all
 select file_seq, row_number, 'RR03', indicator, value_text, null, null
 from values_ where value < 0
 union all
-select data_rows.file_seq, data_rows.row_number, 'RR04', 'province', data_rows.province_text,
+{#- RR04 an unknown province, RR06 an unknown programme: each names the known
+    one it is a typing slip away from, if any -#}
+{%- for rule_id, column, written, key, code in [('RR04', 'province', 'province_text', 'province_key', 'province_code'),
+                                                ('RR06', 'program_code', 'program_code_text', 'program_key', 'program_code')] %}
+select data_rows.file_seq, data_rows.row_number, '{{ rule_id }}', '{{ column }}', data_rows.{{ written }},
        'did you mean ' || closest_names.name || '?', 'หมายถึง ' || closest_names.name || ' หรือไม่'
 from data_rows
 left join closest_names
-    on closest_names.column_name = 'province' and closest_names.written_key = data_rows.province_key
-where data_rows.province_text is not null and data_rows.province_code is null
+    on closest_names.column_name = '{{ column }}' and closest_names.written_key = data_rows.{{ key }}
+where data_rows.{{ written }} is not null and data_rows.{{ code }} is null
 union all
+{% endfor %}
 select data_rows.file_seq, data_rows.row_number, 'RR05', 'province', data_rows.province_text, null, null
 from data_rows
+left join {{ ref('submitters') }} as submitters
+    on submitters.submitter = data_rows.submitter
 left join {{ ref('int_province_region_by_fiscal_year') }} as zoning
     on zoning.province_code = data_rows.province_code
    and zoning.fiscal_year = data_rows.fiscal_year
 where data_rows.province_code is not null
-  and case
-        when data_rows.submitter = 'DIPROM' then false
-        when data_rows.submitter like 'PIO%' then data_rows.province_code <> substr(data_rows.submitter, 4)
-        when data_rows.submitter like 'IPC%' then zoning.region_no is distinct from cast(substr(data_rows.submitter, 4) as integer)
+  and case submitters.kind
+        when 'head_office' then false
+        when 'provincial_office' then data_rows.province_code <> submitters.province_code
+        when 'regional_centre' then zoning.region_no is distinct from submitters.region_no
         else true
       end
-union all
-select data_rows.file_seq, data_rows.row_number, 'RR06', 'program_code', data_rows.program_code_text,
-       'did you mean ' || closest_names.name || '?', 'หมายถึง ' || closest_names.name || ' หรือไม่'
-from data_rows
-left join closest_names
-    on closest_names.column_name = 'program_code' and closest_names.written_key = data_rows.program_key
-where data_rows.program_code_text is not null and data_rows.program_code is null
 union all
 select file_seq, row_number, 'RR10', column_name, value_text, null, null
 from text_cells where {{ is_damaged_text('value_text') }}

@@ -27,10 +27,7 @@ months as (
 ),
 
 expected_submitters as (
-    select 'IPC' || lpad(cast(region_no as varchar), 2, '0') as submitter
-    from {{ ref('regions') }} where region_no between 1 and 11
-    union all
-    select 'PIO' || province_code from {{ ref('provinces') }} where province_code <> '10'
+    select submitter from {{ ref('submitters') }} where sends_monthly_results
 ),
 
 received as (

@@ -25,8 +25,7 @@ factory_warnings as (
 factories as (
     select
         'isingleform' as source,
-        case when regexp_full_match(submissions.factory_id, '[127][023]\d{12}')
-             then 'PIO' || substr(submissions.factory_id, 3, 2) end as submitter,
+        offices.submitter,
         case when regexp_full_match(submissions.period, '\d{4}-(0[1-9]|1[0-2])') then submissions.period end as period,
         count(distinct submissions.file_seq) as files,
         count(*) as rows_read,
@@ -35,6 +34,11 @@ factories as (
         coalesce(sum(factory_warnings.warnings), 0) as warnings
     from {{ ref('int_isf_submissions') }} as submissions
     left join factory_warnings using (file_seq, record_number)
+    -- the office of the province in digits 3-4 of a well-formed registration number
+    left join {{ ref('submitters') }} as offices
+        on offices.kind = 'provincial_office'
+       and regexp_full_match(submissions.factory_id, '[127][023]\d{12}')
+       and offices.province_code = substr(submissions.factory_id, 3, 2)
     group by all
 ),
 
