@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 DEFAULT_FRESHNESS_HOURS = 26.0  # a nightly load, with two hours' slack for a slow night
@@ -39,10 +39,10 @@ class Freshness:
 
 
 def copy_freshness(analytics_db: Path, now: datetime | None = None, limit: timedelta | None = None) -> Freshness:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     limit = limit or freshness_limit()
     try:
-        published_at = datetime.fromtimestamp(analytics_db.stat().st_mtime, timezone.utc)
+        published_at = datetime.fromtimestamp(analytics_db.stat().st_mtime, UTC)
     except FileNotFoundError:
         return Freshness(None, None, limit)
     return Freshness(published_at, max(now - published_at, timedelta(0)), limit)

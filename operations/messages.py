@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -31,7 +31,7 @@ def run_link(run_id: str) -> str | None:
 def night_of(started_at: datetime | None) -> tuple[str, str]:
     """The night a run belongs to, by Bangkok's calendar: in the Buddhist era
     for the Thai text (as the warehouse's periods are), and as AD for the English."""
-    day = (started_at or datetime.now(timezone.utc)).astimezone(BANGKOK).date()
+    day = (started_at or datetime.now(UTC)).astimezone(BANGKOK).date()
     return f"{day.year + 543}-{day:%m-%d}", day.isoformat()
 
 
@@ -49,7 +49,10 @@ def _age(age: timedelta) -> tuple[str, str]:
 
 def _copy_age(freshness: Freshness) -> tuple[str, str]:
     if freshness.published_at is None or freshness.age is None:
-        return "นักวิเคราะห์ยังไม่มีสำเนาข้อมูล (analytics.duckdb ยังไม่เคยเผยแพร่)", "Analysts have no copy yet (analytics.duckdb was never published)."
+        return (
+            "นักวิเคราะห์ยังไม่มีสำเนาข้อมูล (analytics.duckdb ยังไม่เคยเผยแพร่)",
+            "Analysts have no copy yet (analytics.duckdb was never published).",
+        )
     th, en = _age(freshness.age)
     when_th, when_en = _when(freshness.published_at)
     return (
@@ -108,7 +111,7 @@ def copy_overdue(freshness: Freshness) -> Alert:
 
 
 def copy_fresh_again(freshness: Freshness) -> Alert:
-    when_th, when_en = _when(freshness.published_at or datetime.now(timezone.utc))
+    when_th, when_en = _when(freshness.published_at or datetime.now(UTC))
     body = [
         f"สำเนาข้อมูลของนักวิเคราะห์กลับมาเป็นปัจจุบันแล้ว (เผยแพร่เมื่อ {when_th})",
         "",

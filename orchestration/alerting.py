@@ -2,7 +2,7 @@
 and the optional morning summary. What the messages say and how they are sent
 lives in operations/; this is the wiring."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -21,7 +21,7 @@ OVERDUE, FRESH = "overdue", "fresh"
 def _started_at(instance: dg.DagsterInstance, run_id: str) -> datetime | None:
     record = instance.get_run_record_by_id(run_id)
     started = record.start_time if record else None
-    return datetime.fromtimestamp(started, timezone.utc) if started else None
+    return datetime.fromtimestamp(started, UTC) if started else None
 
 
 def _error_messages(error) -> str:
@@ -78,9 +78,7 @@ def _freshness_metadata(freshness: Freshness) -> dict:
 )
 def published_copy_fresh(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     freshness = copy_freshness(warehouse.layout.analytics_db)
-    return dg.AssetCheckResult(
-        passed=not freshness.overdue, severity=dg.AssetCheckSeverity.WARN, metadata=_freshness_metadata(freshness)
-    )
+    return dg.AssetCheckResult(passed=not freshness.overdue, severity=dg.AssetCheckSeverity.WARN, metadata=_freshness_metadata(freshness))
 
 
 @dg.sensor(

@@ -42,7 +42,7 @@ def smtp_server() -> Iterator[Mailbox]:
     mailbox = Mailbox(free_port())
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        async def handle_DATA(self, server, session, envelope):
             mailbox.messages.append(email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default))
             return "250 OK"
 
@@ -66,7 +66,7 @@ def webhook_server() -> Iterator[Hook]:
     hook = Hook(f"http://127.0.0.1:{port}/hook")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's hook name
+        def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             hook.payloads.append((self.headers["Content-Type"], json.loads(body.decode("utf-8"))))
             self.send_response(200)

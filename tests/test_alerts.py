@@ -79,6 +79,7 @@ def _run_the_failure_sensor(failed_night) -> list[str]:
     return [e.message for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)[before:]]
 
 
+@pytest.mark.e2e
 def test_a_failed_night_is_mailed_and_posted_in_thai_and_english_without_personal_values(failed_night, monkeypatch):
     run = failed_night[1]
     monkeypatch.setenv("DAGSTER_WEBSERVER_URL", "http://dagster.diprom.test:3000/")
@@ -103,6 +104,7 @@ def test_a_failed_night_is_mailed_and_posted_in_thai_and_english_without_persona
     assert run_log == ["ส่งแจ้งเตือนแล้วทาง · alert sent by e-mail, webhook"]
 
 
+@pytest.mark.e2e
 def test_a_channel_that_is_down_is_logged_and_the_others_still_get_the_alert(failed_night, monkeypatch):
     with smtp_server() as mailbox:
         _alert_channels(monkeypatch, mailbox, f"http://127.0.0.1:{free_port()}/nobody-listens")
@@ -112,6 +114,7 @@ def test_a_channel_that_is_down_is_logged_and_the_others_still_get_the_alert(fai
     assert line.startswith("ส่งแจ้งเตือนแล้วทาง · alert sent by e-mail") and "the webhook channel is down: URLError" in line
 
 
+@pytest.mark.e2e
 def test_with_no_channel_the_run_log_says_so_once(failed_night, monkeypatch):
     _alert_channels(monkeypatch)
     assert _run_the_failure_sensor(failed_night) == [NO_CHANNEL]

@@ -11,6 +11,7 @@ back, and the next run takes them in at once."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -48,10 +49,8 @@ def _kill_tree(pid: int) -> list[int]:
     root = psutil.Process(pid)
     victims = [*root.children(recursive=True), root]
     for process in victims:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             process.send_signal(signal.SIGKILL)
-        except psutil.NoSuchProcess:
-            pass
     return [p.pid for p in victims]
 
 
@@ -63,7 +62,7 @@ def test_a_killed_run_is_marked_failed_alerted_and_the_next_run_succeeds(tmp_pat
     for path in landing.rglob("*"):
         os.utime(path)  # changed just now: the intake waits for them to settle
 
-    with smtp_server() as mailbox:
+    with smtp_server() as mailbox, open(tmp_path / "daemon.log", "w") as daemon_log:
         env = {
             **os.environ, **mailbox.env(), "DAGSTER_HOME": str(home), "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse),
             "DIPROM_LANDING_SETTLE_SECONDS": "900", "DIPROM_MORNING_SUMMARY": "1",
@@ -72,7 +71,7 @@ def test_a_killed_run_is_marked_failed_alerted_and_the_next_run_succeeds(tmp_pat
         monkeypatch.setenv("DAGSTER_HOME", str(home))
         daemon = subprocess.Popen(
             [BIN / "dagster-daemon", "run", "-w", "workspace.yaml"], cwd=REPO, env=env,
-            stdout=subprocess.DEVNULL, stderr=open(tmp_path / "daemon.log", "w"), start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=daemon_log, start_new_session=True,
         )  # fmt: skip
         try:
             with dg.DagsterInstance.get() as instance:

@@ -55,6 +55,10 @@ def summarize_run(warehouse_db: Path, run_id: str) -> dict[str, int]:
     return summary
 
 
+def _new_findings(summary: dict[str, int]) -> str:
+    return ", ".join(f"{key.removeprefix(NEW_FINDINGS)} {n}" for key, n in summary.items() if key.startswith(NEW_FINDINGS))
+
+
 def summary_lines(summary: dict[str, int], step_seconds: dict[str, float]) -> list[str]:
     """One fact per line, `key: value`, so that operators can grep a night's log."""
     lines = [
@@ -63,7 +67,7 @@ def summary_lines(summary: dict[str, int], step_seconds: dict[str, float]) -> li
         f"versions from earlier runs replaced: {summary['earlier_versions_replaced']}",
         f"files still being written, left for the next run: {summary.get('files_still_arriving', 0)}",
         f"rows accepted: {summary['rows_accepted']}, quarantined: {summary['rows_quarantined']}",
-        "new findings: " + (", ".join(f"{k.removeprefix(NEW_FINDINGS)} {n}" for k, n in summary.items() if k.startswith(NEW_FINDINGS)) or "none"),
+        f"new findings: {_new_findings(summary) or 'none'}",
         *(f"mart {key.removeprefix(MART_ROWS)}: {rows} rows" for key, rows in summary.items() if key.startswith(MART_ROWS)),
         *(f"step {step}: {seconds:.1f} s" for step, seconds in step_seconds.items()),
     ]
