@@ -2,6 +2,9 @@
 
 GX reads the DuckDB file itself, read-only, through its SQL datasource (with
 the adaptations of gx_duckdb.py): the tables are never copied into pandas.
+The suites and the tables they guard come from dbt's manifest and
+expectations/suites.py; GX's context is expectations/gx's configuration, written
+for each run beside GX's stores with one table asset per validated table.
 Every SQLAlchemy engine GX makes is disposed before `validate_warehouse`
 returns, because dbt will not start while any process holds the file.
 """
@@ -15,12 +18,13 @@ from pathlib import Path
 
 import great_expectations as gx
 import sqlalchemy as sa
+import yaml
 
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
 from expectations import gx_duckdb
 from expectations.data_docs import make_offline
-from expectations.suites import SUITES
+from expectations.suites import suites
 
 CONTEXT_ROOT = Path(__file__).resolve().parent  # GX's context is CONTEXT_ROOT/gx
 DATASOURCE = "warehouse"
@@ -62,19 +66,23 @@ def validate_warehouse(
     warehouse_db: Path,
     gx_dir: Path,
     docs_dir: Path,
-    tables: Iterable[str] = tuple(SUITES),
+    manifest_path: Path,
+    tables: Iterable[str] | None = None,
     context_root: Path = CONTEXT_ROOT,
     progress: Callable[[str], None] = lambda message: None,
 ) -> dict[str, SuiteOutcome]:
-    """Validate each table against its suite; Data Docs into `docs_dir`; GX's stores in `gx_dir`."""
+    """Validate each table (by default every validated one) against its suite;
+    Data Docs into `docs_dir`; GX's stores in `gx_dir`."""
     gx_duckdb.install()
-    tables = list(tables)
-    unknown = sorted(set(tables) - set(SUITES))
+    expectations_of = suites(manifest_path)
+    tables = list(expectations_of if tables is None else tables)
+    unknown = sorted(set(tables) - set(expectations_of))
     if unknown:
         raise KeyError(f"no suite for {', '.join(unknown)}")
     if not (context_root / "gx" / "great_expectations.yml").is_file():
         raise FileNotFoundError(f"no Great Expectations context at {context_root / 'gx'}")
     gx_dir.mkdir(parents=True, exist_ok=True)
+    run_root = _context_for_this_run(context_root, gx_dir, tables)
     docs_dir.mkdir(parents=True, exist_ok=True)
     os.environ["DIPROM_GX_STORES"] = str(gx_dir)
     os.environ["DIPROM_GX_DOCS"] = str(docs_dir)
@@ -83,12 +91,12 @@ def validate_warehouse(
 
     _forget_old_runs(gx_dir / "validations", docs_dir / "validations", RUNS_KEPT - 1)
     with _engines_disposed():
-        context = gx.get_context(mode="file", project_root_dir=str(context_root))
+        context = gx.get_context(mode="file", project_root_dir=str(run_root))
         datasource = context.data_sources.get(DATASOURCE)
-        definitions, suites = [], []
+        definitions, run_suites = [], []
         for table in tables:
-            suite = context.suites.add_or_update(gx.ExpectationSuite(name=table, expectations=SUITES[table]()))
-            suites.append(suite)
+            suite = context.suites.add_or_update(gx.ExpectationSuite(name=table, expectations=expectations_of[table]))
+            run_suites.append(suite)
             batch = datasource.get_asset(table).get_batch_definition(BATCH_DEFINITION)
             definitions.append(
                 context.validation_definitions.add_or_update(gx.ValidationDefinition(name=table, data=batch, suite=suite))
@@ -100,7 +108,7 @@ def validate_warehouse(
                 result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES_PER_FAILURE},
             )
         )
-        progress(f"Great Expectations: validating {len(tables)} tables ({sum(len(s.expectations) for s in suites)} expectations)")
+        progress(f"Great Expectations: validating {len(tables)} tables ({sum(len(s.expectations) for s in run_suites)} expectations)")
         result = checkpoint.run()
         progress("Great Expectations: validated; building Data Docs")
         # One build of this run's pages and the index. (GX's UpdateDataDocsAction
@@ -123,6 +131,26 @@ def validate_warehouse(
             docs_page=_docs_page(docs_dir, identifier),
         )
     return outcomes
+
+
+def _context_for_this_run(context_root: Path, gx_dir: Path, tables: list[str]) -> Path:
+    """The context's configuration with one table asset per validated table, under
+    GX's stores. (Written before GX opens it: added through GX, each asset would
+    rewrite the file and query the warehouse, seconds a night.)"""
+    config = yaml.safe_load((context_root / "gx" / "great_expectations.yml").read_text(encoding="utf-8"))
+    config["fluent_datasources"][DATASOURCE]["assets"] = {
+        table: {
+            "type": "table",
+            "schema_name": table.split(".")[0],
+            "table_name": table.split(".")[1],
+            "batch_definitions": {BATCH_DEFINITION: {"partitioner": None}},
+        }
+        for table in tables
+    }
+    run_root = gx_dir / "context"
+    (run_root / "gx").mkdir(parents=True, exist_ok=True)
+    (run_root / "gx" / "great_expectations.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return run_root
 
 
 def _failure(result) -> FailedExpectation:

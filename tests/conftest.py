@@ -24,9 +24,9 @@ DAGSTER = str(Path(sys.executable).parent / "dagster")
 # to the same worker. (xdist's own `--dist loadgroup` marks do not group under
 # pytest 9: the node ids it rewrites are not the ones reported.)
 SCENARIOS = {
-    "examples": ["test_examples_cli.py", "test_quality_gate.py", "test_crash_recovery.py"],
+    "examples": ["test_examples_cli.py", "test_quality_gate.py", "test_crash_recovery.py", "test_check_examples.py"],
     "two_nights": ["test_rules_through_dagster.py", "test_rebuild.py"],
-    "sample": ["test_sample_figures.py", "test_dashboard.py", "test_example_queries.py", "test_sample.py"],
+    "sample": ["test_sample_figures.py", "test_dashboard.py", "test_example_queries.py", "test_sample.py", "test_check_sample.py"],
 }
 SCENARIO_OF_MODULE = {f"tests/{module}": scenario for scenario, modules in SCENARIOS.items() for module in modules}
 # The longest units first, so that no scenario starts last on a worker left alone.

@@ -52,9 +52,9 @@ def test_publishing_comes_after_the_marts():
     assert dg.AssetKey(["quality", "files"]) in upstream
 
 
-def test_dbt_is_invoked_once_with_build():
-    assert BuildPlan("f", full_refresh=False).dbt_args == ["build"]
-    assert BuildPlan("f", full_refresh=True).dbt_args == ["build", "--full-refresh"]
+def test_dbt_is_invoked_once_with_build_and_without_the_unit_tests():
+    assert BuildPlan("f", full_refresh=False).dbt_args == ["build", "--exclude", "test_type:unit"]
+    assert BuildPlan("f", full_refresh=True).dbt_args == ["build", "--exclude", "test_type:unit", "--full-refresh"]
 
 
 def test_the_dagster_dbt_hooks_we_override_still_exist():

@@ -34,6 +34,18 @@ def test_no_suite_fails_critically_on_a_load_of_the_examples(warehouse):
     assert failed == {("staging.stg_regional_values", "expect_column_values_to_be_between", "value", "warning")}
 
 
+def test_the_published_tables_have_the_columns_marts_md_names(examples_runs):
+    from tests.test_contract_columns import contract_columns, disagreements
+
+    published: dict[str, tuple[str, ...]] = {}
+    for schema, table, column in query(
+        examples_runs[0], "select table_schema, table_name, column_name from information_schema.columns order by table_schema, table_name, ordinal_position"
+    ):
+        published[f"{schema}.{table}"] = (*published.get(f"{schema}.{table}", ()), column)
+    problems = disagreements(contract_columns(), published, "analytics.duckdb")
+    assert not problems, "\n".join(problems)
+
+
 def test_report_and_data_docs_load_nothing_from_outside(warehouse):
     reports = warehouse / "reports"
     pages = [p for p in reports.rglob("*") if p.suffix in {".html", ".css"}]
@@ -60,7 +72,7 @@ def test_report_shows_every_finding(warehouse, examples_runs):
         block = html[html.index(f"<code>{path}</code>") :].split("</details>")[0]
         assert rule_id in block and escape(message_th) in block, (path, rule_id)
         if row_number is not None:
-            assert f"<td class=n>{row_number}</td>" in block, (path, rule_id, row_number)
+            assert f"<td class="n">{row_number}</td>" in block, (path, rule_id, row_number)
 
 
 def test_feedback_workbooks_hold_each_submitters_findings(warehouse, examples_runs):

@@ -29,19 +29,33 @@ REVIEWED = {
     ("warehouse/publish.py", "target"): "schema.table built from the quoted names above",
     ("warehouse/run_summary.py", "mart"): "tables of the marts schema: dbt models",
     ("warehouse/build_state.py", "sql"): "_first_value's statement: a string literal at each call",
+    ("checking/rules.py", "DBT_DATABASE"): "the database name dbt's compiled SQL uses, a constant",
+    ("checking/rules.py", "_sql_text(str(self.seeds_db))"): "the check's cache folder (DIPROM_CHECK_CACHE or the user's cache), quoted",
+    ("checking/rules.py", "schema"): "schemas of the project's seeds and models, from dbt's manifest",
+    ("checking/rules.py", "table"): "the project's seed tables, from dbt's manifest",
+    ("checking/rules.py", "model.relation"): "a model's relation as dbt compiled it",
+    ("checking/rules.py", "model.sql"): "a model's SQL as dbt compiled it from the project's own models",
+    ("checking/check.py", "', '.join(FINDING_COLUMNS)"): "the columns of quality.findings, a constant",
+    ("checking/check.py", "table"): "quality.findings, named by the check itself",
+    ("checking/check.py", "staged"): "stg_isf_submissions' relation, from dbt's manifest",
+    ("checking/check.py", "record_errors"): "int_isf_record_errors' relation, from dbt's manifest",
+    ("checking/check.py", "columns"): "columns of stg_isf_submissions, from the database's catalogue, quoted",
+    ("checking/check.py", "str(path).replace(chr(39), chr(39) * 2)"): "check_history.duckdb's path from WAREHOUSE_DIR, quoted",
 }
 
 
 def sql_text_interpolations() -> set[tuple[str, str]]:
     """(module, expression) for every expression formatted into the text of a SQL call."""
     found = set()
-    for package in ("sources", "orchestration", "expectations"):
+    for package in ("sources", "warehouse", "reporting", "orchestration", "expectations", "checking"):
         for path in sorted((REPO / package).rglob("*.py")):
             if "data_docs_assets" in path.parts:
                 continue
             module = path.relative_to(REPO).as_posix()
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_METHODS and node.args):
+                if not (
+                    isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_METHODS and node.args
+                ):
                     continue
                 found |= {(module, expression) for expression in _pasted(node.args[0])}
     return found
@@ -70,6 +84,6 @@ def test_the_audit_sees_a_pasted_value(tmp_path, monkeypatch):
     """The audit itself can fail: a value formatted into SQL is caught."""
     package = tmp_path / "sources"
     package.mkdir()
-    (package / "bad.py").write_text('def f(con, name):\n    con.execute(f"SELECT * FROM t WHERE path = \'{name}\'")\n')
+    (package / "bad.py").write_text("def f(con, name):\n    con.execute(f\"SELECT * FROM t WHERE path = '{name}'\")\n")
     monkeypatch.setattr(sys.modules[__name__], "REPO", tmp_path)
     assert sql_text_interpolations() == {("sources/bad.py", "name")}

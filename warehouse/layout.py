@@ -29,6 +29,16 @@ class WarehouseLayout:
         return self.warehouse_dir / "analytics.duckdb"
 
     @property
+    def check_history_db(self) -> Path:
+        """What the check before sending reads of earlier nights (sources/publish.py)."""
+        return self.warehouse_dir / "check_history.duckdb"
+
+    @property
+    def sends_log(self) -> Path:
+        """Every file sent through the upload page: who, when, name, SHA-256 (checking/sending.py)."""
+        return self.archive_dir / "sends.jsonl"
+
+    @property
     def archive_dir(self) -> Path:
         return self.warehouse_dir / "archive"
 

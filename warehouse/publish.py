@@ -15,6 +15,10 @@ import duckdb
 from warehouse.crashpoints import PUBLISH_BEFORE_SWAP, crash_point
 
 PUBLISHED_SCHEMAS = ("marts", "quality", "reference")
+# What the check before sending reads of earlier nights (checking/), in a file of its
+# own beside the analysts' copy, published the same way: names, hashes, outcomes and
+# figures, nothing personal (dbt_project/models/checking/).
+CHECK_HISTORY_SCHEMAS = ("checking",)
 
 
 def _quote_identifier(name: str) -> str:

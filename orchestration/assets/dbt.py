@@ -9,7 +9,6 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
-from orchestration.checks import start_importing_the_validator
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 from warehouse.build_state import plan_build, record_build
 from warehouse.dbt_manifest import ensure_manifest
@@ -65,6 +64,8 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=WarehouseDbtTranslator(DagsterDbtTranslatorSettings(enable_asset_checks=False)),
 )
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource):
+    from orchestration.checks import start_importing_the_validator  # here: checks.py reads the manifest this module prepares
+
     # No other process may hold the warehouse file while dbt runs.
     layout = warehouse.layout
     start_importing_the_validator()

@@ -85,7 +85,7 @@ def write_feedback_workbooks(data: QualityData, out_dir: Path) -> list[Path]:
     for name, (path, files, findings) in workbooks.items():
         after[name] = _fingerprint(file_hashes.loc[files.index], finding_hashes.loc[findings.index])
         if before.get(name) != after[name] or not path.exists():
-            _write(path, files, findings)
+            write_workbook(path, files, findings)
     for gone in before.keys() - after.keys():
         if gone.endswith(".xlsx"):  # only ever a workbook of ours, whatever the file says
             (out_dir / gone).unlink(missing_ok=True)
@@ -136,7 +136,8 @@ def _write_fingerprints(path: Path, fingerprints: dict[str, str]) -> None:
     partial.replace(path)
 
 
-def _write(target: Path, files: pd.DataFrame, findings: pd.DataFrame) -> Path:
+def write_workbook(target: Path, files: pd.DataFrame, findings: pd.DataFrame) -> Path:
+    """One workbook of files and their findings (also the check before sending's download)."""
     book = Workbook(write_only=True)
     _sheet(book, "ไฟล์ที่ส่ง", files, FILE_COLUMNS)
     _sheet(book, "ข้อผิดพลาด", findings, FINDING_COLUMNS)

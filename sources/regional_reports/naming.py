@@ -39,6 +39,12 @@ def _period_problem(period: str, detail_en: str, detail_th: str) -> NameProblem:
     return NameProblem(FileFinding("RF03", period, None, detail_en, detail_th))
 
 
+def named_submitter(file_name: str) -> str | None:
+    """The submitter a report's name names, whether or not the rest of the name is valid."""
+    match = _NAME.fullmatch(file_name)
+    return match["submitter"].upper() if match else None
+
+
 def parse_report_name(file_name: str, submitters: frozenset[str], run_month: BEMonth) -> ReportName | NameProblem:
     """Read a file name; a name that breaks the contract says which rule and why.
     `submitters`: the codes of the seed `submitters.csv` (sources/reference.py)."""
