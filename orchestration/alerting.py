@@ -34,9 +34,10 @@ def _error_messages(error) -> str:
 
 
 def _why_the_run_failed(context: dg.RunFailureSensorContext) -> tuple[str | None, str]:
-    for event in context.get_step_failure_events():
-        error = getattr(event.event_specific_data, "error", None)
-        return event.step_key, _error_messages(error) if error else (event.message or "")
+    failures = context.get_step_failure_events()
+    if failures:  # the first step that failed; the later ones follow from it
+        error = getattr(failures[0].event_specific_data, "error", None)
+        return failures[0].step_key, _error_messages(error) if error else (failures[0].message or "")
     # No step failed: the run's process died, or Dagster marked it failed from outside.
     engine = context.instance.get_records_for_run(
         context.dagster_run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT, ascending=False, limit=1
