@@ -27,6 +27,7 @@ import great_expectations.expectations as gxe
 
 from expectations.validated_models import validated_models
 from expectations.from_manifest import structural_expectations
+from sources.pii import NATURAL_PERSON_ID
 
 WARNING = "warning"
 
@@ -34,8 +35,6 @@ SHA256 = r"^[0-9a-f]{64}$"
 BE_MONTH = r"^25[0-9]{2}-(0[1-9]|1[0-2])$"
 BE_PERIOD = r"^25[0-9]{2}(-(0[1-9]|1[0-2]))?$"  # a plan's fiscal year or a result's month
 PROVINCE_CODE = r"^[1-9][0-9]$"
-# A natural person's 13-digit id starts 1-8; juristic ids start 0. Only hashes may reach a mart.
-NATURAL_PERSON_ID = r"^[1-8][0-9]{12}$"
 
 RESULT_INDICATORS = [
     "entrepreneurs", "enterprises", "community_enterprises", "products", "people", "networks",
@@ -200,7 +199,7 @@ def factory_month() -> list:
         gxe.ExpectColumnValuesToMatchRegex(column="period", regex=BE_MONTH),
         gxe.ExpectColumnValuesToMatchRegex(column="factory_id", regex=r"^[0-9]{14}$"),
         gxe.ExpectColumnValuesToNotMatchRegex(
-            column="owner_key", regex=NATURAL_PERSON_ID, description="A natural person's id never reaches a mart unhashed."
+            column="owner_key", regex=f"^{NATURAL_PERSON_ID}$", description="A natural person's id never reaches a mart unhashed."
         ),
         gxe.ExpectColumnValuesToMatchRegex(column="tsic_section", regex=r"^[A-U]$"),
         _fiscal_year_follows_period(),

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.alerting import morning_summary_sensor, nightly_load_failed, published_copy_fresh, published_copy_freshness
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_models
 from orchestration.assets.intake import landing_intake
 from orchestration.assets.publish import analytics_database
@@ -14,10 +15,10 @@ from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 
 defs = dg.Definitions(
     assets=[landing_intake, warehouse_dbt_models, analytics_database, quality_reports, kpi_dashboard, dbt_docs, run_summary],
-    asset_checks=[gx_suites, results_on_time],
+    asset_checks=[gx_suites, results_on_time, published_copy_fresh],
     jobs=[nightly_load],
     schedules=[nightly_schedule],
-    sensors=[new_landing_files],
+    sensors=[new_landing_files, nightly_load_failed, published_copy_freshness, morning_summary_sensor],
     resources={
         "warehouse": WarehouseResource(),
         "dbt": WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),

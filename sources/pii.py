@@ -21,6 +21,11 @@ from pathlib import Path
 from warehouse.private_files import private_file
 
 KEY_FILE_NAME = "pii.key"
+# A natural person's 13-digit id starts 1-8; juristic persons' ids start 0. The one
+# definition of what a person's id looks like: the GX suites scan the published
+# tables with it (expectations/suites.py) and alerts are cleaned with it
+# (operations/redaction.py).
+NATURAL_PERSON_ID = r"[1-8][0-9]{12}"
 
 
 def load_or_create_key(warehouse_dir: Path) -> bytes:

@@ -32,7 +32,9 @@ SCENARIOS = {
 }
 SCENARIO_OF_MODULE = {f"tests/{module}": scenario for scenario, modules in SCENARIOS.items() for module in modules}
 # The longest units first, so that no scenario starts last on a worker left alone.
-LONGEST_FIRST = ["examples", "two_nights", "sample", "tests/test_benchmark_smoke.py", "tests/test_hostile_run.py"]
+LONGEST_FIRST = [
+    "examples", "two_nights", "sample", "tests/test_run_monitoring.py", "tests/test_benchmark_smoke.py", "tests/test_hostile_run.py",
+]  # fmt: skip
 
 
 def _unit(nodeid: str) -> str:

@@ -36,6 +36,15 @@ def test_the_schedule_and_the_sensor_start_the_nightly_load():
     assert defs.get_sensor_def("new_landing_files").job_name == "nightly_load"
 
 
+def test_failures_and_the_copys_age_are_watched():
+    for sensor in ("nightly_load_failed", "morning_summary"):
+        assert isinstance(defs.get_sensor_def(sensor), dg.RunStatusSensorDefinition)
+    assert not isinstance(defs.get_sensor_def("published_copy_freshness"), dg.RunStatusSensorDefinition)
+    job = defs.get_job_def("nightly_load")
+    checks = {(key.asset_key.to_user_string(), key.name) for key in job.asset_layer.asset_graph.asset_check_keys}
+    assert ("analytics_database", "published_copy_fresh") in checks
+
+
 def test_publishing_comes_after_the_marts():
     graph = defs.resolve_asset_graph()
     upstream = graph.get(dg.AssetKey("analytics_database")).parent_keys

@@ -7,6 +7,7 @@ import duckdb
 from warehouse.duckdb_encryption import warehouse_encryption_line
 
 MART_ROWS = "rows/marts."  # summary key prefix: rows of each table in the marts schema
+NEW_FINDINGS = "findings/"  # summary key prefix: findings on this run's files, by rule
 
 _FILES_OF_RUN = """
     with this_run as (
@@ -43,10 +44,21 @@ def summarize_run(warehouse_db: Path, run_id: str) -> dict[str, int]:
         cursor = con.execute(_FILES_OF_RUN, [run_id])
         names = [d[0] for d in cursor.description]
         summary = {name: int(value) for name, value in zip(names, cursor.fetchall()[0], strict=True)}
+        findings = con.execute(
+            """select f.rule_id, count(*) from quality.findings as f
+               join raw.landed_files as l using (file_sha256, path)
+               where l.run_id = ? group by all order by 1""",
+            [run_id],
+        ).fetchall()
+        summary.update({f"{NEW_FINDINGS}{rule}": int(n) for rule, n in findings})
         marts = [name for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
         for mart in marts:
             summary[f"{MART_ROWS}{mart}"] = con.execute(f'select count(*) from marts."{mart}"').fetchall()[0][0]
     return summary
+
+
+def _new_findings(summary: dict[str, int]) -> str:
+    return ", ".join(f"{key.removeprefix(NEW_FINDINGS)} {n}" for key, n in summary.items() if key.startswith(NEW_FINDINGS))
 
 
 def summary_lines(summary: dict[str, int], step_seconds: dict[str, float]) -> list[str]:
@@ -57,6 +69,7 @@ def summary_lines(summary: dict[str, int], step_seconds: dict[str, float]) -> li
         f"versions from earlier runs replaced: {summary['earlier_versions_replaced']}",
         f"files still being written, left for the next run: {summary.get('files_still_arriving', 0)}",
         f"rows accepted: {summary['rows_accepted']}, quarantined: {summary['rows_quarantined']}",
+        f"new findings: {_new_findings(summary) or 'none'}",
         *(f"mart {key.removeprefix(MART_ROWS)}: {rows} rows" for key, rows in summary.items() if key.startswith(MART_ROWS)),
         *(f"step {step}: {seconds:.1f} s" for step, seconds in step_seconds.items()),
     ]
