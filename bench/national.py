@@ -73,11 +73,16 @@ def submission(factory: Factory, period: str, rng: random.Random, suffix: str = 
         "submission_id": f"ISF-{period}-{factory.factory_id}{suffix}",
         "submitted_at": _submitted_at(period, day),
         "period": period,
-        "factory_id": factory.factory_id, "owner_id": factory.owner_id, "factory_name": factory.name,
-        "tsic_code": factory.tsic_code, "province_code": factory.province_code, "location": dict(factory.location),
+        "factory_id": factory.factory_id,
+        "owner_id": factory.owner_id,
+        "factory_name": factory.name,
+        "tsic_code": factory.tsic_code,
+        "province_code": factory.province_code,
+        "location": dict(factory.location),
         "workers": {"thai_male": workers // 2, "thai_female": workers - workers // 2, "foreign_male": 0, "foreign_female": 0},
         "production_value_baht": workers * rng.randint(20_000, 60_000),
-        "electricity_kwh": workers * rng.randint(100, 300), "water_m3": workers * 3,
+        "electricity_kwh": workers * rng.randint(100, 300),
+        "water_m3": workers * 3,
         "contact": {"name": "ผู้ติดต่อ", "phone": "080-000-0000", "email": "contact@example.co.th"},
     }
 
@@ -214,7 +219,9 @@ def write_regional(landing: Path, seed: int, submitters_count: int | None = None
     return _reports(landing / "regional_reports" / "FY2566", wanted, random.Random(seed))
 
 
-def incremental(landing: Path, corpus_submissions: int, seed: int = 2566, submissions_total: int = 10_000, regional_files: int = 30) -> tuple[int, int]:
+def incremental(
+    landing: Path, corpus_submissions: int, seed: int = 2566, submissions_total: int = 10_000, regional_files: int = 30
+) -> tuple[int, int]:
     """The next night's arrivals: October 2566 from the corpus' first factories, and
     results for October 2566 from the first submitters."""
     plants = factories(max(1, corpus_submissions // len(MONTHS)), random.Random(seed))[:submissions_total]

@@ -114,7 +114,13 @@ def archive_environment(workdir: Path, archive: str) -> dict[str, str]:
 def nightly_load(landing: Path, warehouse: Path, dagster_home: Path, log: Path, extra_env: dict[str, str] | None = None) -> Measured:
     dagster_home.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
-    env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(dagster_home), **(extra_env or {})}
+    env = {
+        **os.environ,
+        "LANDING_DIR": str(landing),
+        "WAREHOUSE_DIR": str(warehouse),
+        "DAGSTER_HOME": str(dagster_home),
+        **(extra_env or {}),
+    }
     for variable in ("DIPROM_ARCHIVE_KEY_FILE", "DIPROM_ARCHIVE_KEY"):
         if variable not in (extra_env or {}):
             env.pop(variable, None)
@@ -139,7 +145,13 @@ def regional_files(folder: Path) -> int:
 
 
 def benchmark(
-    sizes: list[int], incremental: int, incremental_files: int, submitters: int, workdir: Path, seed: int = 2566, archives: tuple[str, ...] = ("plain",)
+    sizes: list[int],
+    incremental: int,
+    incremental_files: int,
+    submitters: int,
+    workdir: Path,
+    seed: int = 2566,
+    archives: tuple[str, ...] = ("plain",),
 ) -> dict:
     nights: list[Night] = []
     largest = max(sizes)
@@ -162,16 +174,22 @@ def benchmark(
         measured = floor(source, workdir / "floor.duckdb", workdir / f"c-{size}.log")
         if measured.returncode != 0:
             raise SystemExit(f"the floor failed:\n{measured.output[-4000:]}")
-        nights.append(Night(f"(c) floor, {size:,}", count_lines(source), 0, measured.seconds, measured.peak_rss / 2**20, count_lines(source)))
+        nights.append(
+            Night(f"(c) floor, {size:,}", count_lines(source), 0, measured.seconds, measured.peak_rss / 2**20, count_lines(source))
+        )
         print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
     return {"nights": [asdict(n) | {"rows_per_second": round(n.rows_per_second)} for n in nights], "ratios": ratios(nights)}
 
 
-def incremental_night(landing: Path, warehouse: Path, workdir: Path, size: int, submissions: int, files: int, seed: int, archive: str = "plain") -> Night:
+def incremental_night(
+    landing: Path, warehouse: Path, workdir: Path, size: int, submissions: int, files: int, seed: int, archive: str = "plain"
+) -> Night:
     suffix = ENCRYPTED if archive == "encrypted" else ""
     print(f"[bench] (b) incremental night: {submissions:,} submissions and {files} regional files{suffix} ...", flush=True)
     added, written = national.incremental(landing, size, seed, submissions, files)
-    measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"b-{size}-{archive}.log", archive_environment(workdir, archive))
+    measured = nightly_load(
+        landing, warehouse, workdir / "dagster_home", workdir / f"b-{size}-{archive}.log", archive_environment(workdir, archive)
+    )
     night = night_from(f"(b) incremental on {size:,}{suffix}", added, written, measured, warehouse)
     print(f"[bench]     {night.seconds:.1f} s, peak RSS {night.peak_rss_mb:,.0f} MB", flush=True)
     return night
@@ -211,7 +229,7 @@ def table(results: dict) -> str:
     for n in results["nights"]:
         if n["dbt_seconds"]:
             models = [(name, seconds) for name, seconds in n["dbt_seconds"].items() if name != "(all tests)"]
-            slowest = models[:DBT_MODELS_SHOWN] + [("(all tests)", n["dbt_seconds"]["(all tests)"])]
+            slowest = [*models[:DBT_MODELS_SHOWN], ("(all tests)", n["dbt_seconds"]["(all tests)"])]
             lines += ["", f"dbt in {n['name']}: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest)]
     return "\n".join(lines) + "\n"
 
@@ -219,11 +237,15 @@ def table(results: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="250000,500000,1000000", help="factory submissions of each full night, comma-separated")
-    parser.add_argument("--incremental", type=int, default=10_000, help="new submissions in the incremental night (0 and 0 files: no such night)")
+    parser.add_argument(
+        "--incremental", type=int, default=10_000, help="new submissions in the incremental night (0 and 0 files: no such night)"
+    )
     parser.add_argument("--incremental-files", type=int, default=30, help="new regional files in the incremental night")
     parser.add_argument("--submitters", type=int, default=len(national.submitters()), help="regional submitters (13 files each)")
     parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench")
-    parser.add_argument("--archive", choices=["plain", "encrypted", "both"], default="plain", help="nights without an archive key, with one, or both")
+    parser.add_argument(
+        "--archive", choices=["plain", "encrypted", "both"], default="plain", help="nights without an archive key, with one, or both"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     args.workdir = args.workdir.resolve()  # DAGSTER_HOME and the nights' folders must be absolute

@@ -133,10 +133,14 @@ def isingleform_sql(con: duckdb.DuckDBPyConnection, landing: Path, typed_otherwi
     types = macro("isingleform.sql", "isf_location_types")
     location = macro("thai.sql", "canonical_spelling", "trim(location_type)", types)
     estate = macro("thai.sql", "canonical_spelling", "trim(estate_code)", "estates.estate_codes")
-    normalised = seconds(lambda: con.execute(
-        f"SELECT count(DISTINCT {location}), count(DISTINCT {estate}) FROM records CROSS JOIN estates").fetchall())
-    folded = seconds(lambda: con.execute(
-        "SELECT count(DISTINCT trim(location_type)), count(DISTINCT trim(estate_code)) FROM records CROSS JOIN estates").fetchall())
+    normalised = seconds(
+        lambda: con.execute(f"SELECT count(DISTINCT {location}), count(DISTINCT {estate}) FROM records CROSS JOIN estates").fetchall()
+    )
+    folded = seconds(
+        lambda: con.execute(
+            "SELECT count(DISTINCT trim(location_type)), count(DISTINCT trim(estate_code)) FROM records CROSS JOIN estates"
+        ).fetchall()
+    )
     [(records,)] = con.execute("SELECT count(*) FROM records").fetchall()
     return {"records": records, "normalised_s": normalised, "plain_fold_s": folded}
 

@@ -70,9 +70,7 @@ def make_offline(docs_dir: Path, node_modules: Path = NODE_MODULES) -> None:
 def _copy_vendored(node_modules: Path, vendor_dir: Path) -> None:
     missing = [f for f in [*VENDORED.values(), *VENDORED_FOLDERS] if not (node_modules / f).exists()]
     if missing:
-        raise MissingVendoredAsset(
-            f"Data Docs assets missing from {node_modules}: {', '.join(missing)}. Run scripts/setup.sh (npm ci)."
-        )
+        raise MissingVendoredAsset(f"Data Docs assets missing from {node_modules}: {', '.join(missing)}. Run scripts/setup.sh (npm ci).")
     for relative in VENDORED.values():
         target = vendor_dir / relative
         if not target.exists():

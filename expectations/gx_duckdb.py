@@ -84,7 +84,7 @@ def _give_duckdb_a_dialect_module(engine_class) -> None:
     engine_class.__init__ = init
 
 
-def _duckdb_get_columns(self, connection, table_name, schema=None, **kw):  # noqa: ARG001 - SQLAlchemy's signature
+def _duckdb_get_columns(self, connection, table_name, schema=None, **kw):
     rows = connection.execute(
         sa.text(
             "select column_name, data_type, is_nullable, column_default "

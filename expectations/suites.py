@@ -19,14 +19,13 @@ Custom SQL (`UnexpectedRowsExpectation`) reads `{batch}`, the table itself.
 """
 
 import json
-from pathlib import Path
-
 from collections.abc import Callable
+from pathlib import Path
 
 import great_expectations.expectations as gxe
 
-from expectations.validated_models import validated_models
 from expectations.from_manifest import structural_expectations
+from expectations.validated_models import validated_models
 from sources.pii import NATURAL_PERSON_ID
 
 WARNING = "warning"
@@ -133,7 +132,9 @@ def stg_regional_values() -> list:
         _grain("file_seq", "row_number", "indicator"),
         gxe.ExpectColumnValuesToBeInSet(column="indicator", value_set=sorted({*RESULT_INDICATORS, *PLAN_INDICATORS})),
         gxe.ExpectColumnValuesToBeInSet(column="value_problem", value_set=["not_a_number", "too_large", "fraction"]),
-        _rows_where("A figure has a value exactly when it has no problem (macros/figures.sql).", "(value is null) <> (value_problem is not null)"),
+        _rows_where(
+            "A figure has a value exactly when it has no problem (macros/figures.sql).", "(value is null) <> (value_problem is not null)"
+        ),
         *_non_negative("value", severity=WARNING),
     ]
 
@@ -264,10 +265,7 @@ def suites(manifest_path: Path) -> dict[str, list[gxe.Expectation]]:
             f"expectations/suites.py has expectations for {', '.join(unvalidated)}, which dbt_project.yml does not mark "
             "validated (meta: {validated: true})"
         )
-    return {
-        table: _once([*structural_expectations(model), *OWN_EXPECTATIONS.get(table, list)()])
-        for table, model in models.items()
-    }
+    return {table: _once([*structural_expectations(model), *OWN_EXPECTATIONS.get(table, list)()]) for table, model in models.items()}
 
 
 def _once(expectations: list[gxe.Expectation]) -> list[gxe.Expectation]:

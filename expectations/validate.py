@@ -19,7 +19,6 @@ from pathlib import Path
 import great_expectations as gx
 import sqlalchemy as sa
 import yaml
-
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
 from expectations import gx_duckdb
@@ -98,9 +97,7 @@ def validate_warehouse(
             suite = context.suites.add_or_update(gx.ExpectationSuite(name=table, expectations=expectations_of[table]))
             run_suites.append(suite)
             batch = datasource.get_asset(table).get_batch_definition(BATCH_DEFINITION)
-            definitions.append(
-                context.validation_definitions.add_or_update(gx.ValidationDefinition(name=table, data=batch, suite=suite))
-            )
+            definitions.append(context.validation_definitions.add_or_update(gx.ValidationDefinition(name=table, data=batch, suite=suite)))
         checkpoint = context.checkpoints.add_or_update(
             gx.Checkpoint(
                 name="nightly_load",

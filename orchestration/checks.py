@@ -7,6 +7,7 @@ fails naming the checks. A warning never blocks. If the validator cannot be
 imported or configured, every check fails: none passes by default.
 """
 
+import contextlib
 import importlib
 import threading
 
@@ -36,9 +37,12 @@ def suite_check_results(outcomes, error: str | None = None) -> list[dg.AssetChec
             reason = error or "no validation result for this table"
             results.append(
                 dg.AssetCheckResult(
-                    asset_key=_asset_key(table), check_name=CHECK_NAME, passed=False,
-                    severity=dg.AssetCheckSeverity.ERROR, metadata={"error": dg.MetadataValue.text(reason)},
-                )  # fmt: skip
+                    asset_key=_asset_key(table),
+                    check_name=CHECK_NAME,
+                    passed=False,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    metadata={"error": dg.MetadataValue.text(reason)},
+                )
             )
             continue
         metadata = {
@@ -50,10 +54,12 @@ def suite_check_results(outcomes, error: str | None = None) -> list[dg.AssetChec
             metadata["failed expectations"] = dg.MetadataValue.md(_failures_table(outcome.failures))
         results.append(
             dg.AssetCheckResult(
-                asset_key=_asset_key(table), check_name=CHECK_NAME, passed=outcome.passed,
+                asset_key=_asset_key(table),
+                check_name=CHECK_NAME,
+                passed=outcome.passed,
                 severity=dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN,
                 metadata=metadata,
-            )  # fmt: skip
+            )
         )
     return results
 
@@ -77,10 +83,8 @@ def start_importing_the_validator() -> threading.Thread:
     with it: this thread only ever saves time."""
 
     def import_ahead() -> None:
-        try:
+        with contextlib.suppress(Exception):
             importlib.import_module("expectations.validate")
-        except Exception:  # noqa: BLE001 - reported by gx_suites, which imports it again
-            pass
 
     thread = threading.Thread(target=import_ahead, name="import the validator", daemon=True)
     thread.start()
@@ -108,7 +112,7 @@ def gx_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResour
             VALIDATED_TABLES,
             progress=context.log.info,
         )
-    except Exception as error:  # noqa: BLE001 - a validator that cannot run fails every check, loudly
+    except Exception as error:
         context.log.exception("the Great Expectations validator could not run")
         yield from suite_check_results({}, error=f"the validator could not run: {type(error).__name__}: {error}")
         return

@@ -2,8 +2,8 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from importlib.metadata import version as installed_version
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -82,5 +82,5 @@ class WarehouseDbtCliResource(DbtCliResource):
     def _cli_version(self) -> Version:
         return Version(installed_version("dbt-core"))
 
-    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 - overrides dagster-dbt
+    def _initialize_dbt_core_adapter(self, args):
         return None

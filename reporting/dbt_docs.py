@@ -17,11 +17,12 @@ shipping an unknown page.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 from dbt.task.docs import DOCS_INDEX_FILE_PATH
+
 from reporting.pages import write_page
 
 TRACKER_LOADER = 'i.src="//d1fc8wv8zag5ca.cloudfront.net/2.9.0/sp.js"'
@@ -65,7 +66,7 @@ def catalog(warehouse_db: Path, manifest: dict) -> dict:
         "metadata": {
             "dbt_schema_version": "https://schemas.getdbt.com/dbt/catalog/v1.json",
             "dbt_version": manifest["metadata"]["dbt_version"],
-            "generated_at": datetime.now(timezone.utc).isoformat(),
+            "generated_at": datetime.now(UTC).isoformat(),
             "invocation_id": None,
             "env": {},
         },

@@ -120,7 +120,12 @@ def submission(factory: Factory, period: str, rng: random.Random, day: int | Non
         "tsic_code": factory.tsic_code,
         "province_code": factory.province_code,
         "location": dict(factory.location),
-        "workers": {"thai_male": thai // 2, "thai_female": thai - thai // 2, "foreign_male": foreign // 2, "foreign_female": foreign - foreign // 2},
+        "workers": {
+            "thai_male": thai // 2,
+            "thai_female": thai - thai // 2,
+            "foreign_male": foreign // 2,
+            "foreign_female": foreign - foreign // 2,
+        },
         "capital_baht": workers * 250_000,
         "production_value_baht": workers * rng.randint(40_000, 90_000),
         "electricity_kwh": workers * rng.randint(150, 400),
@@ -128,7 +133,14 @@ def submission(factory: Factory, period: str, rng: random.Random, day: int | Non
         "contact": {"name": "ฝ่ายบุคคล", "phone": "053-000-000", "email": "contact@example.co.th"},
     }
     if rng.random() < 0.3:
-        record["production"] = [{"product": PRODUCTS[factory.tsic_code[:2]], "quantity": workers * 40, "unit": "ชิ้น", "value_baht": record["production_value_baht"]}]
+        record["production"] = [
+            {
+                "product": PRODUCTS[factory.tsic_code[:2]],
+                "quantity": workers * 40,
+                "unit": "ชิ้น",
+                "value_baht": record["production_value_baht"],
+            }
+        ]
     if rng.random() < 0.2:
         record["legacy_registration_no"] = f"3-{rng.randint(1, 107)}-{rng.randint(1, 30)}/{rng.randint(30, 65)}ลพ"
     return record

@@ -40,7 +40,7 @@ class YearFigures:
     budget_disbursed_mb: Decimal
     # A programme whose own totals were published: split over its own rows only,
     # and included in the year's totals above.
-    fixed_programmes: dict[str, "YearFigures"] = field(default_factory=dict)
+    fixed_programmes: dict[str, YearFigures] = field(default_factory=dict)
 
 
 def _year(fiscal_year, programmes, budget, disbursed, fixed=None, **indicators) -> YearFigures:

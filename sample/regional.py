@@ -110,7 +110,13 @@ def _split_year(figures: YearFigures, rng: random.Random, regions) -> Year:
         allocated = group.budget_allocated_mb - sum((o.budget_allocated_mb for o in others), Decimal(0))
         disbursed = group.budget_disbursed_mb - sum((o.budget_disbursed_mb for o in others), Decimal(0))
         _share(units(allocated, "budget_allocated_mb"), group_cells, weight, targets, "budget_allocated_mb")
-        _share(units(disbursed, "budget_disbursed_mb"), group_cells, {c: weight[c] * rng.uniform(0.9, 1.1) for c in group_cells}, actuals, "budget_disbursed_mb")
+        _share(
+            units(disbursed, "budget_disbursed_mb"),
+            group_cells,
+            {c: weight[c] * rng.uniform(0.9, 1.1) for c in group_cells},
+            actuals,
+            "budget_disbursed_mb",
+        )
 
     months = months_of(figures.fiscal_year)
     results: dict[str, dict[Cell, dict[str, int]]] = {month: {} for month in months}
@@ -186,7 +192,13 @@ def _number(value: int, key: str, style: Style) -> object:
 
 def _header(kind: str, style: Style) -> list[str]:
     if style.english:
-        return ["province", "program code", "activity", *(COLUMNS[f][1] for f in FIGURES), COLUMNS[f"budget_{'allocated' if kind == 'plan' else 'disbursed'}_mb"][1]]
+        return [
+            "province",
+            "program code",
+            "activity",
+            *(COLUMNS[f][1] for f in FIGURES),
+            COLUMNS[f"budget_{'allocated' if kind == 'plan' else 'disbursed'}_mb"][1],
+        ]
     header = [*HEADER, BUDGET_HEADER[kind]]
     return [_TONE_AFTER_VOWEL.sub(r"\2\1", name) for name in header] if style.tone_before_vowel else header
 
@@ -286,7 +298,9 @@ def _first_version(rows: list[list[object]]) -> list[list[object]]:
     return wrong
 
 
-def _files_of_year(year: Year, rng: random.Random, bad_turn: Iterator[int]) -> Iterator[tuple[str, str, str, str, list[list[object]], Style]]:
+def _files_of_year(
+    year: Year, rng: random.Random, bad_turn: Iterator[int]
+) -> Iterator[tuple[str, str, str, str, list[list[object]], Style]]:
     """(name, kind, period, submitter, rows, style) of every file of the year, in order."""
     fiscal_year = year.figures.fiscal_year
     indicators = set(year.figures.indicators)

@@ -27,5 +27,5 @@ class FileLoad:
     findings: list[FileFinding] = field(default_factory=list)
 
     @classmethod
-    def rejected(cls, finding: FileFinding, **identity) -> "FileLoad":
+    def rejected(cls, finding: FileFinding, **identity) -> FileLoad:
         return cls("rejected", findings=[finding], **identity)

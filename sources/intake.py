@@ -19,10 +19,10 @@ from typing import Protocol
 import duckdb
 import numpy as np
 
-from warehouse.crashpoints import INTAKE_BEFORE_COMMIT, crash_point
 from sources.file_outcome import FileFinding, FileLoad
-from sources.limits import IntakeLimits
 from sources.landing import Archive, ContentChanged, LandedFile, discover, settled, sha256_of
+from sources.limits import IntakeLimits
+from warehouse.crashpoints import INTAKE_BEFORE_COMMIT, crash_point
 
 log = logging.getLogger(__name__)
 RAW_SCHEMA_SQL = (Path(__file__).parent / "raw_schema.sql").read_text(encoding="utf-8")
@@ -194,7 +194,14 @@ def take_in_sightings(
 
 
 def _read_within_limits(
-    con, reader: SourceReader, content: Path, landed: LandedFile, file_seq: int, seen_at: datetime, limits: IntakeLimits, name_identity: tuple
+    con,
+    reader: SourceReader,
+    content: Path,
+    landed: LandedFile,
+    file_seq: int,
+    seen_at: datetime,
+    limits: IntakeLimits,
+    name_identity: tuple,
 ) -> FileLoad:
     """A file over a limit is rejected with RF01 before it is read (size, a
     workbook's unpacked size) or after (rows), keeping what its name says."""
@@ -252,8 +259,21 @@ def _record(con, file_seq: int, sha: str, landed: LandedFile, source: str, seen_
            (file_seq, file_sha256, path, source, size_bytes, first_seen_at, run_id, outcome,
             submitter, kind, period, version, rows_read)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [file_seq, sha, landed.path, source, landed.size_bytes, seen_at, run_id, load.outcome,
-         load.submitter, load.kind, load.period, load.version, load.rows_read],
+        [
+            file_seq,
+            sha,
+            landed.path,
+            source,
+            landed.size_bytes,
+            seen_at,
+            run_id,
+            load.outcome,
+            load.submitter,
+            load.kind,
+            load.period,
+            load.version,
+            load.rows_read,
+        ],
     )
     if load.findings:
         con.executemany(

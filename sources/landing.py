@@ -153,7 +153,9 @@ class Archive:
     Every read of a copy goes through `chunks` (or `plaintext`, for readers that
     need a path), so an encrypted copy is authenticated wherever it is read."""
 
-    def __init__(self, root: Path, key: ArchiveKey | None = None, other_keys: tuple[ArchiveKey, ...] = (), plaintext_dir: Path | None = None):
+    def __init__(
+        self, root: Path, key: ArchiveKey | None = None, other_keys: tuple[ArchiveKey, ...] = (), plaintext_dir: Path | None = None
+    ):
         self.root = root
         self.manifest = root / "manifest.jsonl"
         self.key = key

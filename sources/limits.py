@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from sources.file_outcome import FileFinding
 
@@ -32,7 +33,7 @@ class IntakeLimits:
     # being written; the intake waits this long once, then looks again.
     landing_settle_seconds: float = 2.0
 
-    ENVIRONMENT = {
+    ENVIRONMENT: ClassVar[dict[str, tuple[str, int | None]]] = {
         "DIPROM_MAX_FILE_MB": ("max_file_bytes", _MB),
         "DIPROM_MAX_ROWS_PER_FILE": ("max_rows_per_file", 1),
         "DIPROM_MAX_WORKBOOK_MB": ("max_workbook_bytes", _MB),
@@ -60,7 +61,9 @@ class IntakeLimits:
             return None
         size, limit = _mb(size_bytes), _mb(self.max_file_bytes)
         return FileFinding(
-            "RF01", str(size_bytes), None,
+            "RF01",
+            str(size_bytes),
+            None,
             f"the file is {size} MB; files over {limit} MB are not read (DIPROM_MAX_FILE_MB)",
             f"ไฟล์มีขนาด {size} MB เกินขนาดสูงสุดที่รับได้ {limit} MB",
         )
@@ -69,7 +72,9 @@ class IntakeLimits:
         if rows <= self.max_rows_per_file:
             return None
         return FileFinding(
-            "RF01", str(rows), None,
+            "RF01",
+            str(rows),
+            None,
             f"the file holds {rows:,} rows; files over {self.max_rows_per_file:,} rows are not loaded (DIPROM_MAX_ROWS_PER_FILE)",
             f"ไฟล์มี {rows:,} แถว เกินจำนวนสูงสุดที่รับได้ {self.max_rows_per_file:,} แถว",
         )
@@ -101,7 +106,9 @@ class IntakeLimits:
     def _bomb(self, what_en: str, what_th: str) -> FileFinding:
         limit = _mb(self.max_workbook_bytes)
         return FileFinding(
-            "RF01", None, None,
+            "RF01",
+            None,
+            None,
             f"the workbook would unpack to {what_en}; workbooks over {limit} MB or {MAX_WORKBOOK_ENTRIES:,} parts "
             "are not opened (DIPROM_MAX_WORKBOOK_MB)",
             f"ไฟล์ workbook มี{what_th} เกินขีดจำกัด {limit} MB หรือ {MAX_WORKBOOK_ENTRIES:,} ส่วน จึงไม่เปิดอ่าน",

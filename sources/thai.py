@@ -37,7 +37,7 @@ class BEMonth:
     month: int
 
     @classmethod
-    def parse(cls, text: str) -> "BEMonth | None":
+    def parse(cls, text: str) -> BEMonth | None:
         match = re.fullmatch(r"(\d{4})-(\d{2})", arabic_digits(text.strip()))
         if not match:
             return None
@@ -47,7 +47,7 @@ class BEMonth:
         return cls(year, month)
 
     @classmethod
-    def of(cls, moment: datetime) -> "BEMonth":
+    def of(cls, moment: datetime) -> BEMonth:
         """The Bangkok month a moment falls in."""
         local = moment.astimezone(BANGKOK)
         return cls(local.year + BE_OFFSET, local.month)
@@ -90,7 +90,9 @@ def decode_thai_text(data: bytes) -> str | None:
 # marks and embeddings, word joiners, the byte-order mark. Pasted from web pages
 # and word processors, they would make "ลำพูน" differ from "ลำพูน". The SQL
 # counterpart is the visible_text macro.
-INVISIBLE_CHARACTERS = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+INVISIBLE_CHARACTERS = (
+    "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
 _WITHOUT_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS))
 
 

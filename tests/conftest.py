@@ -8,12 +8,12 @@ import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-SEEN_AT = datetime(2023, 3, 15, 2, 0, tzinfo=timezone.utc)  # run month 2566-03 for the intake tests
+SEEN_AT = datetime(2023, 3, 15, 2, 0, tzinfo=UTC)  # run month 2566-03 for the intake tests
 REPO = Path(__file__).resolve().parents[1]
 # CI clones the repository with shared/ beside it; a developer's checkout has the same shape.
 CONTRACT_DIR = Path(os.environ.get("DIPROM_CONTRACT_DIR", REPO.parent / "shared" / "contract"))
@@ -26,9 +26,22 @@ DAGSTER = str(Path(sys.executable).parent / "dagster")
 # to the same worker. (xdist's own `--dist loadgroup` marks do not group under
 # pytest 9: the node ids it rewrites are not the ones reported.)
 SCENARIOS = {
-    "examples": ["test_examples_cli.py", "test_quality_gate.py", "test_crash_recovery.py", "test_check_examples.py", "test_private_files.py"],
+    "examples": [
+        "test_examples_cli.py",
+        "test_quality_gate.py",
+        "test_crash_recovery.py",
+        "test_check_examples.py",
+        "test_private_files.py",
+    ],
     "two_nights": ["test_rules_through_dagster.py", "test_rebuild.py", "test_archive_encryption.py"],
-    "sample": ["test_sample_figures.py", "test_dashboard.py", "test_example_queries.py", "test_sample.py", "test_check_sample.py", "test_sample_exports.py"],
+    "sample": [
+        "test_sample_figures.py",
+        "test_dashboard.py",
+        "test_example_queries.py",
+        "test_sample.py",
+        "test_check_sample.py",
+        "test_sample_exports.py",
+    ],
 }
 SCENARIO_OF_MODULE = {f"tests/{module}": scenario for scenario, modules in SCENARIOS.items() for module in modules}
 # The longest units first, so that no scenario starts last on a worker left alone.
@@ -97,13 +110,25 @@ def query(db: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
-def run_nightly_load_cli(landing: Path, warehouse: Path, dagster_home: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_nightly_load_cli(
+    landing: Path, warehouse: Path, dagster_home: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     dagster_home.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
-    env = {**os.environ, "LANDING_DIR": str(landing), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(dagster_home), **(extra_env or {})}
+    env = {
+        **os.environ,
+        "LANDING_DIR": str(landing),
+        "WAREHOUSE_DIR": str(warehouse),
+        "DAGSTER_HOME": str(dagster_home),
+        **(extra_env or {}),
+    }
     return subprocess.run(
         [DAGSTER, "job", "execute", "-m", "orchestration", "-j", "nightly_load"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
 
 

@@ -27,7 +27,9 @@ json_leaf = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
     st.floats(allow_nan=False, allow_infinity=False), nasty_text, st.text(st.characters(codec="utf-8"), max_size=3000),
 )  # fmt: skip
-json_value = st.recursive(json_leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(nasty_text, inner, max_size=4), max_leaves=20)
+json_value = st.recursive(
+    json_leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(nasty_text, inner, max_size=4), max_leaves=20
+)
 # What json.dumps refuses to write but people (and some exporters) do.
 non_standard_number = st.sampled_from(["NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1e-400", "9" * 400])
 

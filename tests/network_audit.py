@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-AUDIT_HOOK = '''
+AUDIT_HOOK = """
 import json, os, socket, sys
 
 _LOG = os.environ["DIPROM_AUDIT_LOG"]
@@ -34,7 +34,7 @@ def _hook(event, args):
 
 _write("started", sys.argv[:3])
 sys.addaudithook(_hook)
-'''
+"""
 
 
 def audited_environment(root: Path) -> dict[str, str]:

@@ -40,8 +40,7 @@ print("READER", json.dumps({"queries": queries, "errors": errors[:5], "error_cou
 def readers_watching(analytics: Path, stop: Path, count: int = 8):
     """Yields a list that holds each reader's report once the block has ended."""
     processes = [
-        subprocess.Popen([sys.executable, "-c", READER, str(analytics), str(stop)], stdout=subprocess.PIPE, text=True)
-        for _ in range(count)
+        subprocess.Popen([sys.executable, "-c", READER, str(analytics), str(stop)], stdout=subprocess.PIPE, text=True) for _ in range(count)
     ]
     reports: list[dict] = []
     try:

@@ -33,7 +33,9 @@ OTHER_KEY = ArchiveKey.from_text("22" * 32, "test")
 
 
 def keys_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "warehouse.archive_keys", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "warehouse.archive_keys", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def new_key_file(path, env) -> None:
@@ -82,14 +84,18 @@ def test_with_a_key_the_samples_factories_are_archived_encrypted_and_read_the_sa
         warehouse.mkdir()
         archive = Archive(warehouse / "archive", key)
         with duckdb.connect(str(warehouse / "warehouse.duckdb")) as con:
-            summary = take_in(con, landing, archive, ISingleFormReader(), "t", SEEN_AT, lambda _: None, IntakeLimits(landing_settle_seconds=0))
+            summary = take_in(
+                con, landing, archive, ISingleFormReader(), "t", SEEN_AT, lambda _: None, IntakeLimits(landing_settle_seconds=0)
+            )
             rows[name] = con.execute("SELECT * EXCLUDE (file_seq) FROM raw.isingleform_records ORDER BY ALL").fetchall()
         assert summary.outcomes["parsed"] == 9, summary.outcomes
         if key:
             assert list((warehouse / "tmp" / "plaintext").iterdir()) == []  # decrypted copies deleted after reading
     assert rows["plain"] == rows["encrypted"] and rows["plain"]
     assert_nothing_personal(tmp_path / "encrypted" / "archive", values)
-    assert any(v in p.read_bytes() for p in (tmp_path / "plain" / "archive").rglob("*") if p.is_file() for v in values)  # the check can fail
+    assert any(
+        v in p.read_bytes() for p in (tmp_path / "plain" / "archive").rglob("*") if p.is_file() for v in values
+    )  # the check can fail
 
 
 @pytest.mark.e2e
@@ -108,7 +114,9 @@ def test_a_rebuild_from_the_encrypted_rotated_archive_gives_identical_tables(two
     # The archive of a night without a key, encrypted by the first rotation, then rotated to the second key.
     encrypted = keys_cli("rotate", "--new-key-file", str(first_key), "--archive", str(archive), env=env)
     assert encrypted.returncode == 0, encrypted.stderr
-    rotated = keys_cli("rotate", "--new-key-file", str(second_key), "--archive", str(archive), env={**env, "DIPROM_ARCHIVE_KEY_FILE": str(first_key)})
+    rotated = keys_cli(
+        "rotate", "--new-key-file", str(second_key), "--archive", str(archive), env={**env, "DIPROM_ARCHIVE_KEY_FILE": str(first_key)}
+    )
     assert rotated.returncode == 0, rotated.stderr
     env["DIPROM_ARCHIVE_KEY_FILE"] = str(second_key)
     checked = keys_cli("check", "--archive", str(archive), env=env)
@@ -119,7 +127,9 @@ def test_a_rebuild_from_the_encrypted_rotated_archive_gives_identical_tables(two
     (tmp_path / "dagster_home").mkdir()
     (tmp_path / "dagster_home" / "dagster.yaml").write_bytes((REPO / "dagster.yaml").read_bytes())
     target = tmp_path / "rebuilt"
-    done = subprocess.run(["bash", "scripts/rebuild.sh", str(archive), str(target)], cwd=REPO, env=env, capture_output=True, text=True, timeout=1200)
+    done = subprocess.run(
+        ["bash", "scripts/rebuild.sh", str(archive), str(target)], cwd=REPO, env=env, capture_output=True, text=True, timeout=1200
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     rebuilt, before = snapshot(target / "analytics.duckdb"), snapshot(original / "analytics.duckdb")
     assert rebuilt.keys() == before.keys()

@@ -1,7 +1,7 @@
 """The schedule, the sensor on new file contents, and one run at a time."""
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 import yaml
@@ -14,7 +14,9 @@ from tests.conftest import REPO
 
 
 def _evaluate(landing, warehouse):
-    with dg.build_sensor_context(resources={"warehouse": WarehouseResource(landing_dir=str(landing), warehouse_dir=str(warehouse))}) as context:
+    with dg.build_sensor_context(
+        resources={"warehouse": WarehouseResource(landing_dir=str(landing), warehouse_dir=str(warehouse))}
+    ) as context:
         return new_landing_files(context)
 
 
@@ -29,7 +31,7 @@ def _archive(warehouse, path, relative):
     archive = Archive(warehouse / "archive")
     sha = sha256_of(path)
     archive.keep(path, sha)
-    archive.record_sighting(sha, relative, "regional_reports", datetime.now(timezone.utc))
+    archive.record_sighting(sha, relative, "regional_reports", datetime.now(UTC))
 
 
 def test_the_schedule_runs_the_nightly_load_at_two_in_bangkok():

@@ -16,8 +16,8 @@ import sys
 import duckdb
 import pytest
 
-from warehouse.crashpoints import INTAKE_BEFORE_COMMIT, PUBLISH_BEFORE_SWAP
 from tests.conftest import REPO, materialize_nightly_load
+from warehouse.crashpoints import INTAKE_BEFORE_COMMIT, PUBLISH_BEFORE_SWAP
 
 pytestmark = pytest.mark.e2e
 

@@ -28,7 +28,8 @@ def graph_outline() -> dict[str, list[str]]:
         for schedule in map(defs.resolve_schedule_def, (s.name for s in defs.schedules or []))
     ]
     sensors = [
-        f"{sensor.name}: {sensor.sensor_type.value} -> {', '.join(sorted(t.job_name for t in sensor.targets)) or '(no job)'}" for sensor in map(defs.resolve_sensor_def, (s.name for s in defs.sensors or []))
+        f"{sensor.name}: {sensor.sensor_type.value} -> {', '.join(sorted(t.job_name for t in sensor.targets)) or '(no job)'}"
+        for sensor in map(defs.resolve_sensor_def, (s.name for s in defs.sensors or []))
     ]
     return {
         "assets": sorted(assets),

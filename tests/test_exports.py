@@ -16,8 +16,8 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from warehouse.publish import publish_analytics
 from warehouse.exports import DICTIONARY_SHEET, WORKBOOK_NAME, split_description, write_exports
+from warehouse.publish import publish_analytics
 
 FISCAL_YEARS = (2564, 2565)
 # A sheet stores no cell for a blank at the end of a row, and frictionless reads
@@ -35,7 +35,7 @@ def make_warehouse(path: Path, generation: int) -> None:
         con.execute(f"""CREATE OR REPLACE TABLE marts.kpi_fiscal_year AS
             SELECT fiscal_year, region_no, 'entrepreneurs' AS indicator, (region_no * 10 + {generation})::DECIMAL(38, 6) AS actual,
                    CASE WHEN region_no = 2 THEN NULL ELSE 12.5 END AS achievement_pct, {generation} AS generation
-            FROM (VALUES {', '.join(f'({y})' for y in FISCAL_YEARS)}) y(fiscal_year), range(1, 4) r(region_no)""")
+            FROM (VALUES {", ".join(f"({y})" for y in FISCAL_YEARS)}) y(fiscal_year), range(1, 4) r(region_no)""")
         con.execute("COMMENT ON TABLE marts.kpi_fiscal_year IS 'เป้าหมายเทียบผล / Targets against results'")
         con.execute("COMMENT ON COLUMN marts.kpi_fiscal_year.fiscal_year IS 'ปีงบประมาณ (พ.ศ.) / Fiscal year (BE)'")
         con.execute("COMMENT ON COLUMN marts.kpi_fiscal_year.actual IS 'ผลรวม (ล้านบาท / ราย) / The sum (million baht / count)'")
@@ -45,7 +45,9 @@ def make_warehouse(path: Path, generation: int) -> None:
         con.execute(f"""CREATE OR REPLACE TABLE quality.findings AS SELECT * FROM (VALUES
             ('=HYPERLINK(\"x\")', 'ข้อความภาษาไทย', TIMESTAMPTZ '2023-03-15 02:00:00+00', DATE '2023-03-15', {generation}),
             ('#N/A', NULL, NULL, NULL, {generation})) t(value, message_th, first_seen_at, due_date, generation)""")
-        con.execute(f"CREATE OR REPLACE TABLE reference.provinces AS SELECT '51' AS province_code, 'ลำพูน' AS name_th, {generation} AS generation")
+        con.execute(
+            f"CREATE OR REPLACE TABLE reference.provinces AS SELECT '51' AS province_code, 'ลำพูน' AS name_th, {generation} AS generation"
+        )
 
 
 @pytest.fixture
@@ -58,7 +60,9 @@ def published(tmp_path):
 
 def tables_of(analytics: Path) -> dict[str, dict[str, str]]:
     with duckdb.connect(str(analytics), read_only=True) as con:
-        rows = con.execute("SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() WHERE NOT internal ORDER BY schema_name, table_name, column_index").fetchall()
+        rows = con.execute(
+            "SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() WHERE NOT internal ORDER BY schema_name, table_name, column_index"
+        ).fetchall()
     tables: dict[str, dict[str, str]] = {}
     for schema, table, column, data_type in rows:
         tables.setdefault(f"{schema}.{table}", {})[column] = data_type
@@ -139,7 +143,9 @@ def test_the_data_package_validates_with_frictionless(published):
     descriptor_path = published / "exports" / "datapackage.json"
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     files = {r["path"] for r in descriptor["resources"]}
-    assert files == {str(p.relative_to(published / "exports")) for p in (published / "exports").rglob("*") if p.is_file()} - {"datapackage.json"}
+    assert files == {str(p.relative_to(published / "exports")) for p in (published / "exports").rglob("*") if p.is_file()} - {
+        "datapackage.json"
+    }
     package = Package(str(descriptor_path))
     assert [r.name for r in package.resources] == [r["name"] for r in descriptor["resources"]]
     # the CSV files and the workbook's sheets, row by row against their schemas, bytes and hashes;
@@ -147,14 +153,20 @@ def test_the_data_package_validates_with_frictionless(published):
     for resource in descriptor["resources"]:
         if resource["format"] == "parquet":
             continue
-        report = validate(Resource(resource, basepath=str(published / "exports")), checklist=Checklist(**WORKBOOK_CHECKS) if resource["format"] == "xlsx" else None)
+        report = validate(
+            Resource(resource, basepath=str(published / "exports")),
+            checklist=Checklist(**WORKBOOK_CHECKS) if resource["format"] == "xlsx" else None,
+        )
         assert report.valid, (resource["name"], report.flatten(["rowNumber", "fieldName", "type", "note"])[:5])
 
 
 def test_descriptions_split_into_thai_and_english():
     assert split_description("ปีงบประมาณ (พ.ศ.) / Fiscal year (BE)") == ("ปีงบประมาณ (พ.ศ.)", "Fiscal year (BE)")
     assert split_description("ผลรวม (ล้านบาท / ราย) / The sum") == ("ผลรวม (ล้านบาท / ราย)", "The sum")
-    assert split_description("ผลรวม (ล้านบาท / ราย) / The sum (million baht / count)") == ("ผลรวม (ล้านบาท / ราย)", "The sum (million baht / count)")
+    assert split_description("ผลรวม (ล้านบาท / ราย) / The sum (million baht / count)") == (
+        "ผลรวม (ล้านบาท / ราย)",
+        "The sum (million baht / count)",
+    )
     assert split_description("no Thai here") == ("no Thai here", "no Thai here")
 
 
@@ -186,7 +198,7 @@ def test_a_reader_during_publishes_sees_one_complete_set(tmp_path):
         try:
             while not done.is_set():
                 seen.append(read_one_set(exports))
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
+        except BaseException as error:
             errors.append(error)
 
     thread = threading.Thread(target=reader)
@@ -225,5 +237,7 @@ def test_the_duckdb_cli_opens_the_analysts_copy_read_only(published):
     shown = subprocess.run([cli, "-readonly", "-csv", str(analytics), "-c", query], capture_output=True, text=True, timeout=60)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.splitlines() == ["fiscal_year,sum(actual)", "2564,63.000000", "2565,63.000000"]
-    refused = subprocess.run([cli, "-readonly", str(analytics), "-c", "DELETE FROM marts.kpi_national;"], capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(
+        [cli, "-readonly", str(analytics), "-c", "DELETE FROM marts.kpi_national;"], capture_output=True, text=True, timeout=60
+    )
     assert refused.returncode != 0 and "read-only" in refused.stderr.lower()

@@ -4,7 +4,7 @@ import dataclasses
 import json
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -56,11 +56,11 @@ def _data() -> QualityData:
 
 
 def test_report_escapes_every_warehouse_text_and_keeps_thai():
-    html = render_quality_report(_data(), datetime(2026, 11, 22, tzinfo=timezone.utc))
+    html = render_quality_report(_data(), datetime(2026, 11, 22, tzinfo=UTC))
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "ค่าต้องเป็นตัวเลข" in html and "ศูนย์ภาค 1" in html
-    assert '=HYPERLINK(&#34;http://evil.example&#34;' in html  # shown as text, never as a link
+    assert "=HYPERLINK(&#34;http://evil.example&#34;" in html  # shown as text, never as a link
     assert 'href="http' not in html and "src=" not in html
     assert 'href="IPC01.xlsx"' in html and 'href="factories-50.xlsx"' in html
     assert "ยังไม่ส่ง / missing (1):</b> PIO50" in html and "IPC01 (3 วัน)" in html
@@ -105,12 +105,12 @@ def test_data_docs_pages_load_only_local_copies():
 
 
 def test_an_asset_without_a_local_copy_fails_the_build():
-    with pytest.raises(MissingVendoredAsset, match="unpkg.com/new-lib"):
+    with pytest.raises(MissingVendoredAsset, match=r"unpkg\.com/new-lib"):
         _rewrite('<script src="https://unpkg.com/new-lib@1/x.js"></script>', "static")
 
 
 def test_missing_npm_packages_fail_loudly(tmp_path):
-    with pytest.raises(MissingVendoredAsset, match="setup.sh"):
+    with pytest.raises(MissingVendoredAsset, match=r"setup\.sh"):
         make_offline(tmp_path, node_modules=tmp_path / "nowhere")
 
 
@@ -199,5 +199,5 @@ def test_control_characters_are_shown_never_refused(tmp_path):
     values = [row[8] for row in load_workbook(tmp_path / "IPC01.xlsx")["ข้อผิดพลาด"].iter_rows(min_row=2, values_only=True)]
     assert values[0] == "โรงงาน␀ลำ␁พูน␛[31m␡"
     assert len(values[1]) == 32_767 and values[1].endswith("… [cut]")
-    html = render_quality_report(data, datetime(2026, 11, 22, tzinfo=timezone.utc))
+    html = render_quality_report(data, datetime(2026, 11, 22, tzinfo=UTC))
     assert "โรงงาน␀ลำ␁พูน␛[31m␡" in html and "\x00" not in html and "\x1b" not in html

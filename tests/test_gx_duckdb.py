@@ -52,7 +52,13 @@ def batches(tmp_path_factory):
     gx_duckdb.install()
     context = gx.get_context(mode="ephemeral")
     source = context.data_sources.add_sql("t", connection_string=f"duckdb:///{db}?access_mode=read_only")
-    yield db, {name: source.add_table_asset(name, table_name=name, schema_name="checked").add_batch_definition_whole_table("all").get_batch() for name in ("good", "bad")}
+    yield (
+        db,
+        {
+            name: source.add_table_asset(name, table_name=name, schema_name="checked").add_batch_definition_whole_table("all").get_batch()
+            for name in ("good", "bad")
+        },
+    )
     source.get_execution_engine().close()
     source.get_engine().dispose()
 

@@ -35,10 +35,11 @@ FACTORY_EXPORT = "-- โรงงาน 'export' ลำพูน.jsonl"
 CONTROL_NAME = "โรงงาน\x00\x01\ufffd"
 NATURAL_PERSON = "1101700203450"
 
+
 def _regional_report() -> str:
     lines = [
         f'จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบการ (ราย),"{INJECTION_HEADER.replace(chr(34), chr(34) * 2)}"',
-        f"ลำ\u200bพูน\u200e,OTOP,{INJECTION_VALUE},3,\"'); --\"",
+        f'ลำ\u200bพูน\u200e,OTOP,{INJECTION_VALUE},3,"\'); --"',
         f"{SCRIPT},OTOP,อบรม,2,",
         f'ลำพูน,CE,"{FORMULA.replace(chr(34), chr(34) * 2)}",1,',
         f'ลำพูน,ITC,อบรม,"{FORMULA.replace(chr(34), chr(34) * 2)}",',
@@ -128,8 +129,13 @@ def test_sql_looking_names_headers_and_values_stay_data(hostile_run):
     warehouse = hostile_run
     analytics = warehouse / "analytics.duckdb"
     assert query(analytics, "SELECT count(*) > 0 FROM marts.kpi_monthly") == [(True,)]
-    assert query(analytics, "SELECT status, rule_id FROM quality.files WHERE path = ?", [f"regional_reports/{INJECTION_NAME}"]) == [("rejected", "RF02")]
-    raw = query(warehouse / "warehouse.duckdb", "SELECT raw_record FROM raw.regional_rows r JOIN raw.landed_files f USING (file_seq) WHERE f.path = 'regional_reports/PIO51_result_2566-02.csv' ORDER BY row_number")
+    assert query(analytics, "SELECT status, rule_id FROM quality.files WHERE path = ?", [f"regional_reports/{INJECTION_NAME}"]) == [
+        ("rejected", "RF02")
+    ]
+    raw = query(
+        warehouse / "warehouse.duckdb",
+        "SELECT raw_record FROM raw.regional_rows r JOIN raw.landed_files f USING (file_seq) WHERE f.path = 'regional_reports/PIO51_result_2566-02.csv' ORDER BY row_number",
+    )
     first_row = json.loads(raw[0][0])
     assert first_row[INJECTION_HEADER] == "'); --" and first_row["กิจกรรม"] == INJECTION_VALUE
     assert query(analytics, "SELECT count(*) FROM quality.files") == [(6,)]
@@ -162,9 +168,10 @@ def test_a_link_out_of_the_landing_folder_leads_nowhere(hostile_run):
 def test_hostile_rows_get_the_right_findings(hostile_run):
     warehouse = hostile_run
     analytics = warehouse / "analytics.duckdb"
-    assert query(analytics, "SELECT status, rows_read, rows_accepted, rows_quarantined FROM quality.files WHERE path = 'regional_reports/PIO51_result_2566-02.csv'") == [
-        ("loaded", 4, 2, 2)
-    ]
+    assert query(
+        analytics,
+        "SELECT status, rows_read, rows_accepted, rows_quarantined FROM quality.files WHERE path = 'regional_reports/PIO51_result_2566-02.csv'",
+    ) == [("loaded", 4, 2, 2)]
     errors = query(
         analytics,
         "SELECT row_number, value FROM quality.findings WHERE path = 'regional_reports/PIO51_result_2566-02.csv' AND severity = 'error' ORDER BY 1",
@@ -177,9 +184,9 @@ def test_hostile_rows_get_the_right_findings(hostile_run):
     )
     by_line = {line: {(rule, column, value) for row, rule, column, value in found if row == line} for line in EXPECTED_FACTORY_RULES}
     assert by_line == EXPECTED_FACTORY_RULES
-    assert query(analytics, "SELECT status, rows_read, rows_accepted FROM quality.files WHERE path = ?", [f"isingleform/{FACTORY_EXPORT}"]) == [
-        ("loaded", 11, 4)
-    ]
+    assert query(
+        analytics, "SELECT status, rows_read, rows_accepted FROM quality.files WHERE path = ?", [f"isingleform/{FACTORY_EXPORT}"]
+    ) == [("loaded", 11, 4)]
 
 
 def test_reports_show_scripts_and_formulas_as_text(hostile_run):
@@ -213,9 +220,12 @@ def test_figures_no_column_can_hold_are_findings_that_say_why(hostile_run):
     assert "larger than any amount this warehouse holds, at most 1,000,000,000,000,000" in findings[4][4]
     factory = query(
         hostile_run / "analytics.duckdb",
-        "SELECT message_en FROM quality.findings WHERE path = ? AND row_number = 8", [f"isingleform/{FACTORY_EXPORT}"],
+        "SELECT message_en FROM quality.findings WHERE path = ? AND row_number = 8",
+        [f"isingleform/{FACTORY_EXPORT}"],
     )
-    assert factory == [("The value has the wrong type or cannot be parsed (larger than any count this warehouse holds, at most 1,000,000,000)",)]
+    assert factory == [
+        ("The value has the wrong type or cannot be parsed (larger than any count this warehouse holds, at most 1,000,000,000)",)
+    ]
 
 
 def test_control_characters_reach_the_workbooks_as_pictures(hostile_run):

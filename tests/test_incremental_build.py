@@ -20,11 +20,11 @@ import pytest
 
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_models
 from orchestration.assets.intake import landing_intake
-from warehouse.build_state import build_fingerprint, record_build
 from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 from sources.pii import key_fingerprint, load_or_create_key, owner_key
 from tests.conftest import query
 from tests.two_nights import jsonl, submission
+from warehouse.build_state import build_fingerprint, record_build
 
 pytestmark = pytest.mark.e2e
 
@@ -49,8 +49,9 @@ NIGHTS = [
             submission("M-01-fix", "2566-01", "2023-02-20T09:00:00+07:00", electricity_kwh=700_000),
             submission("M-10", "2565-10", "2022-11-05T09:00:00+07:00"),  # the same line again: a duplicate
             submission("M-11", "2565-11", "2022-12-05T09:00:00+07:00", factory_name="changed"),  # IS09
-            submission("N-01", "2566-01", "2023-02-06T09:00:00+07:00", factory_id="10500000225401", province_code="50",
-                       owner_id=NATURAL_PERSON),
+            submission(
+                "N-01", "2566-01", "2023-02-06T09:00:00+07:00", factory_id="10500000225401", province_code="50", owner_id=NATURAL_PERSON
+            ),
         ),
     },
     {
@@ -129,7 +130,13 @@ def test_each_build_is_recorded_and_a_changed_project_is_rebuilt_whole(nights):
     db, _, _, _, fingerprint = nights
     builds = query(db, "SELECT project_fingerprint, full_refresh, built_through_file_seq FROM build_state.dbt_builds ORDER BY built_at")
     files = query(db, "SELECT count(*) FROM raw.landed_files")[0][0]
-    assert [(f == fingerprint, full) for f, full, _ in builds[:5]] == [(True, True), (True, False), (True, False), (False, False), (True, True)]
+    assert [(f == fingerprint, full) for f, full, _ in builds[:5]] == [
+        (True, True),
+        (True, False),
+        (True, False),
+        (False, False),
+        (True, True),
+    ]
     assert builds[4][2] == files == 4  # every file taken in is built
 
 
@@ -145,7 +152,7 @@ def test_a_rotated_owner_id_key_rebuilds_every_owner_key(nights):
 
 
 def test_statuses_across_nights(nights):
-    db, _, _, full, _ = nights
+    db, _, _, _full, _ = nights
     statuses = dict(query(db, "SELECT submission_id || '@' || file_seq, submission_status FROM intermediate.int_isf_submissions"))
     assert sorted(statuses.values()).count("duplicate") == 1
     current = dict(query(db, "SELECT period, submission_id FROM marts.factory_month WHERE factory_id = '10510000125401'"))

@@ -22,7 +22,7 @@ def test_every_file_gets_an_outcome_and_the_landing_folder_is_untouched(place, e
     assert summary.outcomes == {"parsed": 4, "rejected": 1}
     assert place.query("SELECT count(*) FROM raw.landed_files") == [(5,)]
     assert before == {p: (p.stat().st_mtime_ns, sha256_of(p)) for p in place.reports.iterdir()}
-    for path, (_, sha) in before.items():
+    for _path, (_, sha) in before.items():
         assert sha256_of(place.archive.path_for(sha)) == sha
 
 
@@ -61,7 +61,9 @@ def test_a_copy_under_another_bad_name_is_judged_by_its_own_name(place):
     place.write("x/lamphun january.csv", HEADER + "ลำพูน,OTOP,a,1\n")
     summary = place.run()
     assert summary.outcomes == {"rejected": 3}
-    assert place.query("SELECT f.path, f.outcome, n.rule_id FROM raw.landed_files f JOIN raw.file_findings n USING (file_seq) ORDER BY file_seq") == [
+    assert place.query(
+        "SELECT f.path, f.outcome, n.rule_id FROM raw.landed_files f JOIN raw.file_findings n USING (file_seq) ORDER BY file_seq"
+    ) == [
         ("regional_reports/PIO51_result_2599-01.csv", "rejected", "RF03"),
         ("regional_reports/lamphun january.csv", "rejected", "RF02"),
         ("regional_reports/x/lamphun january.csv", "rejected", "RF02"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pytest
@@ -12,7 +12,7 @@ from sources.intake import ensure_raw_schema
 from sources.isingleform.reader import ISingleFormReader, flat_row_to_record
 from sources.landing import LandedFile
 
-SEEN_AT = datetime(2023, 3, 1, tzinfo=timezone.utc)
+SEEN_AT = datetime(2023, 3, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -92,5 +92,7 @@ def test_unknown_extension_is_rejected(con, tmp_path):
 
 def test_flat_names_map_to_nested_paths():
     assert flat_row_to_record({"contact_email": "a@b", "capital_baht": "5", "location_estate_code": "NRIE", "x": " "}) == {
-        "contact": {"email": "a@b"}, "capital_baht": "5", "location": {"estate_code": "NRIE"},
+        "contact": {"email": "a@b"},
+        "capital_baht": "5",
+        "location": {"estate_code": "NRIE"},
     }

@@ -24,7 +24,7 @@ ODD_NAMES = [
     "--help.jsonl",
     "x" * 249 + ".jsonl",  # 255 bytes, the longest name the file system takes
     "ก" * 83 + ".jsonl",  # 255 bytes of Thai
-    "quote' and \"double\"; DROP TABLE raw.landed_files; --.jsonl",
+    'quote\' and "double"; DROP TABLE raw.landed_files; --.jsonl',
     "<img src=x onerror=alert(1)>.jsonl",
     "tab\tand\nnewline.jsonl",
     "ไฟล์\u200bซ่อน\u202e.jsonl",
@@ -57,7 +57,10 @@ def test_a_name_that_is_not_utf8_is_read_as_thai_windows_text(place, factories):
         handle.write(RECORD.replace("S1", "S2").encode())
     summary = place.run(ISingleFormReader())
     assert summary.outcomes == {"parsed": 2}
-    assert sorted(p for (p,) in place.query("SELECT path FROM raw.landed_files")) == ["isingleform/bad\ufffd\ufffdname.jsonl", "isingleform/โรงงาน.jsonl"]
+    assert sorted(p for (p,) in place.query("SELECT path FROM raw.landed_files")) == [
+        "isingleform/bad\ufffd\ufffdname.jsonl",
+        "isingleform/โรงงาน.jsonl",
+    ]
 
 
 def test_readable_path_keeps_utf8_and_never_fails():

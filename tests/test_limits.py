@@ -39,9 +39,10 @@ def zip_of_zeros(path: Path, unpacked_bytes: int, declared_bytes: int | None = N
     encoded = name.encode()
     size = unpacked_bytes if declared_bytes is None else declared_bytes
     local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(data), size, len(encoded), 0) + encoded
-    central = struct.pack(
-        "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(data), size, len(encoded), 0, 0, 0, 0, 0, 0
-    ) + encoded
+    central = (
+        struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(data), size, len(encoded), 0, 0, 0, 0, 0, 0)
+        + encoded
+    )
     end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 1, 1, len(central), len(local) + len(data), 0)
     path.write_bytes(local + data + central + end)
     return path
@@ -138,7 +139,10 @@ def test_finding_a_bomb_with_the_default_limits_costs_no_memory(tmp_path):
     rejected while the process grows by less than 50 MB."""
     result = subprocess.run(
         [sys.executable, "-c", BOMB_IN_A_SMALL_PROCESS, str(Path(__file__).parent), str(tmp_path)],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     rules, grown_mb = result.stdout.rsplit(" ", 1)
     assert rules == "['RF01', 'RF01']"

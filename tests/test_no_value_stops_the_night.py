@@ -26,10 +26,10 @@ from hostile_values import EXCEL_ERRORS, cell_text, excel_cell, json_value, nast
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from tests.two_nights import submission
 
 from sources.isingleform.reader import REQUIRED_CSV_COLUMNS
 from sources.regional_reports.table import COLUMNS
+from tests.two_nights import submission
 
 pytestmark = pytest.mark.e2e
 
@@ -88,7 +88,9 @@ def report_rows(draw, header: list[str], typed_cells: bool) -> list[list]:
             elif column == "รหัสโครงการ" and draw(st.booleans()):
                 row.append(draw(programme))
             elif typed_cells:
-                row.append(draw(st.one_of(excel_cell, cell_text.map(lambda t: ILLEGAL_CHARACTERS_RE.sub("", t)), st.sampled_from(EXCEL_ERRORS))))
+                row.append(
+                    draw(st.one_of(excel_cell, cell_text.map(lambda t: ILLEGAL_CHARACTERS_RE.sub("", t)), st.sampled_from(EXCEL_ERRORS)))
+                )
             else:
                 row.append(draw(cell_text))
         rows.append(row)
@@ -105,9 +107,13 @@ def landing_folders(draw) -> dict[str, object]:
     writer.writerow([*REQUIRED_CSV_COLUMNS, "capital_baht"])
     # (a NUL byte would make the whole export binary, RF01: tested on its own in test_readers_fuzz.py)
     flat_cell = cell_text.map(lambda t: t.replace("\x00", ""))
-    writer.writerows(draw(st.lists(st.lists(flat_cell, min_size=len(REQUIRED_CSV_COLUMNS) + 1, max_size=len(REQUIRED_CSV_COLUMNS) + 1), max_size=5)))
+    writer.writerows(
+        draw(st.lists(st.lists(flat_cell, min_size=len(REQUIRED_CSV_COLUMNS) + 1, max_size=len(REQUIRED_CSV_COLUMNS) + 1), max_size=5))
+    )
     csv_report = io.StringIO()
-    csv.writer(csv_report).writerows([thai_header, *[[c.replace("\x00", "") for c in row] for row in draw(report_rows(thai_header, typed_cells=False))]])
+    csv.writer(csv_report).writerows(
+        [thai_header, *[[c.replace("\x00", "") for c in row] for row in draw(report_rows(thai_header, typed_cells=False))]]
+    )
     return {
         "isingleform/generated.jsonl": "\n".join(lines) + "\n",
         "isingleform/flat.csv": flat.getvalue(),
@@ -152,7 +158,7 @@ def test_a_night_of_hostile_values_succeeds_publishes_and_loses_nothing(files):
         assert (warehouse / "reports" / "kpi" / "index.html").exists()
         statuses = query(analytics, "SELECT path, status, rows_read, rows_accepted, rows_quarantined FROM quality.files ORDER BY path")
         assert sorted(path for path, *_ in statuses) == sorted(files)
-        for path, status, read, accepted, quarantined in statuses:
+        for path, _status, read, accepted, quarantined in statuses:
             assert read == accepted + quarantined, path
         jsonl = next(read for path, _, read, _, _ in statuses if path.endswith(".jsonl"))
         assert jsonl == files["isingleform/generated.jsonl"].count("\n")

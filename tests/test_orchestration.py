@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from importlib.metadata import version
 from pathlib import Path
 
 import dagster as dg
+import pytest
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project

@@ -52,7 +52,9 @@ def test_every_path_has_its_mode_after_nights_started_with_umask_000(examples_ru
     for expected in ("warehouse.duckdb", "pii.key", "archive/manifest.jsonl", "dbt/run_results.json", "gx", "reports/gx/index.html",
                      "reports/quality/index.html", "reports/kpi/index.html", "reports/dbt-docs/index.html", "tmp/duckdb"):  # fmt: skip
         assert expected in relative, expected
-    wrong = {p.relative_to(warehouse).as_posix(): oct(mode(p)) for p in paths if not p.is_symlink() and mode(p) != expected_mode(warehouse, p)}
+    wrong = {
+        p.relative_to(warehouse).as_posix(): oct(mode(p)) for p in paths if not p.is_symlink() and mode(p) != expected_mode(warehouse, p)
+    }
     assert wrong == {}
     home_paths = [dagster_home, *dagster_home.rglob("*")]
     assert any(p.suffix == ".db" for p in home_paths) and any("compute_logs" in p.parts for p in home_paths)
@@ -93,7 +95,7 @@ def as_other_account(uid: int, gid: int, work) -> dict:
             os.setgid(gid)
             os.setuid(uid)
             result = work()
-        except BaseException as error:  # noqa: BLE001 - reported to the parent
+        except BaseException as error:
             result = {"error": repr(error)}
         os.write(write_end, json.dumps(result).encode())
         os._exit(0)

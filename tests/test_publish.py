@@ -28,7 +28,9 @@ def test_only_published_schemas_with_their_descriptions(tmp_path):
     assert rows == {"marts.kpi": 2, "quality.files": 1, "reference.provinces": 1}
     with duckdb.connect(str(analytics), read_only=True) as con:
         assert con.execute("SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL").fetchall() == [
-            ("marts", "kpi"), ("quality", "files"), ("reference", "provinces"),
+            ("marts", "kpi"),
+            ("quality", "files"),
+            ("reference", "provinces"),
         ]
         assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'kpi'").fetchall() == [("ตัวชี้วัด / it's a KPI",)]
         assert con.execute("SELECT comment FROM duckdb_columns() WHERE column_name = 'v'").fetchall() == [("ค่า / value",)]

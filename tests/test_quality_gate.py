@@ -3,9 +3,9 @@ on the contract's examples (the CLI runs of conftest.examples_runs)."""
 
 import json
 import re
-from html import escape
 import shutil
 import sys
+from html import escape
 
 import dagster as dg
 import pytest
@@ -39,7 +39,8 @@ def test_the_published_tables_have_the_columns_marts_md_names(examples_runs):
 
     published: dict[str, tuple[str, ...]] = {}
     for schema, table, column in query(
-        examples_runs[0], "select table_schema, table_name, column_name from information_schema.columns order by table_schema, table_name, ordinal_position"
+        examples_runs[0],
+        "select table_schema, table_name, column_name from information_schema.columns order by table_schema, table_name, ordinal_position",
     ):
         published[f"{schema}.{table}"] = (*published.get(f"{schema}.{table}", ()), column)
     problems = disagreements(contract_columns(), published, "analytics.duckdb")

@@ -8,8 +8,6 @@ Examples are bounded and derandomised for CI (profile `ci`, the default);
 
 from __future__ import annotations
 
-import pytest
-
 import csv
 import io
 import json
@@ -19,11 +17,12 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import pytest
 from conftest import SEEN_AT
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from hostile_values import cell_text, json_value, nasty_text, non_standard_number
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hostile_values import cell_text, json_value, nasty_text, non_standard_number
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from sources.intake import take_in
 from sources.isingleform.reader import ISingleFormReader
@@ -48,7 +47,6 @@ ROW_TABLE = {REGIONAL.source: "raw.regional_rows", FACTORIES.source: "raw.isingl
 REGIONAL_NAME = "PIO51_result_2566-02"
 
 
-
 def take_in_one(source: str, name: str, content: bytes) -> tuple[str, list[str], int, int]:
     """(outcome, finding rules, rows the reader said, rows written) for one file."""
     reader = REGIONAL if source == REGIONAL.source else FACTORIES
@@ -57,7 +55,16 @@ def take_in_one(source: str, name: str, content: bytes) -> tuple[str, list[str],
         (landing / source).mkdir(parents=True)
         (landing / source / name).write_bytes(content)
         with duckdb.connect() as con:
-            summary = take_in(con, landing, Archive(Path(folder) / "archive"), reader, "fuzz", SEEN_AT, lambda _: None, IntakeLimits(landing_settle_seconds=0))
+            summary = take_in(
+                con,
+                landing,
+                Archive(Path(folder) / "archive"),
+                reader,
+                "fuzz",
+                SEEN_AT,
+                lambda _: None,
+                IntakeLimits(landing_settle_seconds=0),
+            )
             assert sum(summary.outcomes.values()) == 1, summary
             [(outcome, rows_read)] = con.execute("SELECT outcome, rows_read FROM raw.landed_files").fetchall()
             rules = [rule for (rule,) in con.execute("SELECT rule_id FROM raw.file_findings").fetchall()]
@@ -87,11 +94,13 @@ def test_random_bytes_as_a_factory_export(content, extension):
     assert written == rows_read
 
 
-
-
 @st.composite
 def jsonl_line(draw) -> str:
-    record = draw(st.dictionaries(st.sampled_from(["submission_id", "factory_id", "workers", "capital_baht", "period", "x"]) | nasty_text, json_value, max_size=6))
+    record = draw(
+        st.dictionaries(
+            st.sampled_from(["submission_id", "factory_id", "workers", "capital_baht", "period", "x"]) | nasty_text, json_value, max_size=6
+        )
+    )
     line = json.dumps(record, ensure_ascii=draw(st.booleans()))
     if draw(st.booleans()):
         line = line.replace("{", '{"capital_baht": ' + draw(non_standard_number) + ", ", 1) if line != "{}" else '{"workers": NaN}'

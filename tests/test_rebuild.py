@@ -8,8 +8,8 @@ import subprocess
 import pytest
 
 from sources.landing import Archive
-from warehouse.rebuild import manifest_sightings
 from tests.conftest import REPO, snapshot
+from warehouse.rebuild import manifest_sightings
 
 pytestmark = pytest.mark.e2e
 
@@ -39,10 +39,13 @@ def test_a_manifest_replays_each_sighting_once_in_order(tmp_path):
         (archive / sha[:2]).mkdir(parents=True, exist_ok=True)
         (archive / sha[:2] / sha).write_bytes(b"x")
     lines = [
-        '{"sha256": "%s", "path": "regional_reports/b.csv", "source": "regional_reports", "seen_at": "2026-11-01T19:00:00+00:00"}' % ("bb" * 32),
-        '{"sha256": "%s", "path": "regional_reports/a.csv", "source": "regional_reports", "seen_at": "2026-11-02T19:00:00+00:00"}' % ("aa" * 32),
+        '{"sha256": "%s", "path": "regional_reports/b.csv", "source": "regional_reports", "seen_at": "2026-11-01T19:00:00+00:00"}'
+        % ("bb" * 32),
+        '{"sha256": "%s", "path": "regional_reports/a.csv", "source": "regional_reports", "seen_at": "2026-11-02T19:00:00+00:00"}'
+        % ("aa" * 32),
         # repeated by a crash after the append, before the file's transaction committed
-        '{"sha256": "%s", "path": "regional_reports/a.csv", "source": "regional_reports", "seen_at": "2026-11-03T19:00:00+00:00"}' % ("aa" * 32),
+        '{"sha256": "%s", "path": "regional_reports/a.csv", "source": "regional_reports", "seen_at": "2026-11-03T19:00:00+00:00"}'
+        % ("aa" * 32),
     ]
     (archive / "manifest.jsonl").write_text("\n".join(lines) + '\n{"sha256": "cut sho', encoding="utf-8")
     replay = manifest_sightings(Archive(archive))

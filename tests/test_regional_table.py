@@ -161,7 +161,9 @@ def test_xlsx_rows_are_numbered_as_excel_shows_them(tmp_path):
 def test_xlsx_named_sheet_wins_over_the_first(tmp_path):
     header = ["จังหวัด", "รหัสโครงการ", "ผู้ประกอบการ"]
     path = _workbook(
-        tmp_path / "r.xlsx", [header, ["ลำพูน", "OTOP", 5]], sheet="ผลการดำเนินงาน",
+        tmp_path / "r.xlsx",
+        [header, ["ลำพูน", "OTOP", 5]],
+        sheet="ผลการดำเนินงาน",
         extra_sheets=[("คำอธิบาย", [["อ่านก่อน"]])],
     )
     assert parse_table(xlsx_grid(path)).rows[0].cells["entrepreneurs"] == "5"

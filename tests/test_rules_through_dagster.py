@@ -64,7 +64,7 @@ def test_rows_are_conserved_and_counted(warehouse):
 
 def test_findings_carry_both_messages(warehouse):
     rows = query(warehouse, "SELECT rule_id, message_th, message_en FROM quality.findings WHERE rule_id = 'RR09'")
-    [(rule, thai, english)] = rows
+    [(_rule, thai, english)] = rows
     assert "ยอดรวม 7" in thai and "ผลรวมของแถวที่ผ่านการตรวจสอบ 6.0" in thai
     assert "total 7" in english and "sum of accepted rows 6.0" in english
 
@@ -134,7 +134,9 @@ def test_same_id_with_other_content_breaks_is09_and_the_first_copy_stands(wareho
 
 
 def test_production_lines_are_checked(warehouse):
-    rows = query(warehouse, "SELECT row_number, rule_id, column_name FROM quality.findings WHERE path = 'isingleform/production.jsonl' ORDER BY ALL")
+    rows = query(
+        warehouse, "SELECT row_number, rule_id, column_name FROM quality.findings WHERE path = 'isingleform/production.jsonl' ORDER BY ALL"
+    )
     assert rows == [(1, "IS07", "production"), (2, "IS02", "production"), (3, "IS10", "production.product")]
 
 
@@ -168,7 +170,12 @@ def test_unknown_names_are_answered_with_the_closest_known_one(warehouse):
     assert rows == [
         (12, "RR04", "เชียงใหม", "ไม่รู้จักจังหวัดนี้ (หมายถึง เชียงใหม่ หรือไม่)", "Unknown province (did you mean เชียงใหม่?)"),
         (13, "RR06", "otp", "ไม่รู้จักรหัสโครงการนี้ (หมายถึง OTOP หรือไม่)", "Unknown programme code (did you mean OTOP?)"),
-        (14, "RR07", "อบรมการท\u0e4d\u0e32บัญชี", *query(warehouse, "SELECT message_th, message_en FROM reference.quality_rules WHERE rule_id = 'RR07'")[0]),
+        (
+            14,
+            "RR07",
+            "อบรมการท\u0e4d\u0e32บัญชี",
+            *query(warehouse, "SELECT message_th, message_en FROM reference.quality_rules WHERE rule_id = 'RR07'")[0],
+        ),
     ]
     # nothing close to Atlantis: no guess
     [(message,)] = query(warehouse, "SELECT message_en FROM quality.findings WHERE rule_id = 'RR04' AND value = 'Atlantis'")

@@ -51,7 +51,9 @@ def test_the_nights_data_package_validates_and_its_dictionary_describes_every_co
     descriptor = json.loads((exports / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
         if resource["format"] != "parquet":
-            report = validate(Resource(resource, basepath=str(exports)), checklist=Checklist(**WORKBOOK_CHECKS) if resource["format"] == "xlsx" else None)
+            report = validate(
+                Resource(resource, basepath=str(exports)), checklist=Checklist(**WORKBOOK_CHECKS) if resource["format"] == "xlsx" else None
+            )
             assert report.valid, (resource["name"], report.flatten(["rowNumber", "fieldName", "type", "note"])[:5])
     book = load_workbook(exports / WORKBOOK_NAME, read_only=True)
     dictionary = list(book[DICTIONARY_SHEET].iter_rows(values_only=True))[1:]
@@ -83,7 +85,8 @@ def test_the_readmes_three_ways_to_the_same_answer(night):
     by_region = k.groupby(["region_no", "fiscal_year"])[["target", "actual"]].sum().unstack("fiscal_year")
     achievement = (100 * by_region["actual"] / by_region["target"]).round(1)
     by_pandas = {
-        region: [by_region.loc[region, (f, year)] for year in (2564, 2565) for f in ("target", "actual")] + [achievement.loc[region, 2564], achievement.loc[region, 2565]]
+        region: [by_region.loc[region, (f, year)] for year in (2564, 2565) for f in ("target", "actual")]
+        + [achievement.loc[region, 2564], achievement.loc[region, 2565]]
         for region in by_region.index
     }
     assert {r: [v[0], v[1], v[4], v[2], v[3], v[5]] for r, v in by_pandas.items()} == by_sql

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sources.thai import BEMonth, arabic_digits, decode_thai_text, fiscal_year_of, is_damaged_text, thai_id_check_digit_holds
 
@@ -25,7 +25,7 @@ def test_fiscal_year_runs_october_to_september():
 
 def test_month_of_a_moment_is_taken_in_bangkok():
     # 17:30 UTC on 30 Sep 2023 is already 1 Oct in Bangkok: the next fiscal year.
-    moment = datetime(2023, 9, 30, 17, 30, tzinfo=timezone.utc)
+    moment = datetime(2023, 9, 30, 17, 30, tzinfo=UTC)
     assert BEMonth.of(moment) == BEMonth(2566, 10)
     assert fiscal_year_of(moment) == 2567
 
@@ -76,7 +76,10 @@ def _thai_macro_over(texts: list, macro: str) -> list:
     macros = (Path(__file__).resolve().parents[1] / "dbt_project" / "macros" / "thai.sql").read_text(encoding="utf-8")
     macro_sql = getattr(jinja2.Environment(extensions=["jinja2.ext.do"]).from_string(macros).module, macro)("t")
     with duckdb.connect() as con:
-        return [row[0] for row in con.execute(f"SELECT {macro_sql} FROM unnest(?) WITH ORDINALITY AS texts(t, n) ORDER BY n", [texts]).fetchall()]
+        return [
+            row[0]
+            for row in con.execute(f"SELECT {macro_sql} FROM unnest(?) WITH ORDINALITY AS texts(t, n) ORDER BY n", [texts]).fetchall()
+        ]
 
 
 def test_the_sql_visible_text_macro_drops_the_same_characters():

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sources.regional_reports.table import COLUMNS, PREFERRED_SHEETS, choose_sheet, normalise_header, parse_table
-from warehouse.sql_functions import register, warehouse_functions
 from sources.thai import INVISIBLE_CHARACTERS, LONGEST_CACHED_TEXT, comparable_text
 from sources.typing_slips import closest_known, slip_edits
 from tests.thai_spellings import CONTRACT_HEADERS, every_spelling, reference_thai_texts, typed_as_people_do, visibly_different
+from warehouse.sql_functions import register, warehouse_functions
 
 settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("deep", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -79,7 +79,12 @@ def test_reference_text_changed_visibly_is_another_text(data):
     assert comparable_text(typed) != comparable_text(text), (text, changed, typed)
 
 
-@given(st.text(st.one_of(st.characters(min_codepoint=0x0E00, max_codepoint=0x0E7F), st.sampled_from([*INVISIBLE_CHARACTERS, " ", "\t", "A", "a"])), max_size=40))
+@given(
+    st.text(
+        st.one_of(st.characters(min_codepoint=0x0E00, max_codepoint=0x0E7F), st.sampled_from([*INVISIBLE_CHARACTERS, " ", "\t", "A", "a"])),
+        max_size=40,
+    )
+)
 def test_the_normalisation_is_stable(text):
     once = comparable_text(text)
     assert comparable_text(once) == once
@@ -171,6 +176,8 @@ def test_sql_calls_the_python_functions_themselves(tmp_path):
     with duckdb.connect() as con:
         register(con, warehouse_functions(tmp_path))
         keys = con.execute("SELECT list(thai_key(t) ORDER BY n) FROM unnest(?) WITH ORDINALITY AS texts(t, n)", [texts]).fetchone()[0]
-        edits = con.execute("SELECT typing_slip_edits('เชียงใหม', 'เชียงใหม่'), typing_slip_edits('Atlantis', 'Pattani'), typing_slip_edits(NULL, 'x')").fetchone()
+        edits = con.execute(
+            "SELECT typing_slip_edits('เชียงใหม', 'เชียงใหม่'), typing_slip_edits('Atlantis', 'Pattani'), typing_slip_edits(NULL, 'x')"
+        ).fetchone()
     assert keys == [None if t is None else comparable_text(t) for t in texts]
     assert edits == (1, None, None)

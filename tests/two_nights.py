@@ -13,58 +13,72 @@ from tests.conftest import materialize_nightly_load, query
 from tests.readers import readers_watching
 
 HEADER = "จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบการ (ราย),สถานประกอบการ (แห่ง),มูลค่าทางเศรษฐกิจ (ล้านบาท),งบประมาณเบิกจ่าย (ล้านบาท)\n"
-ONE_ROW_PER_RULE = HEADER + "\n".join(
-    [
-        "ลำพูน,OTOP,ok,5,,1.5,0.1",  # 2 accepted
-        ",OTOP,no province,1,,,",  # 3 RR01 province
-        "ลำพูน,,no programme,1,,,",  # 4 RR01 program_code
-        "ลำพูน,CE,text,สิบ,,,",  # 5 RR02
-        "ลำพูน,CE,fraction,2.5,,,",  # 6 RR02
-        "ลำพูน,CE,negative,,-1,,",  # 7 RR03
-        "Atlantis,CE,unknown province,1,,,",  # 8 RR04
-        "Chiang Mai,CE,outside the area,1,,,",  # 9 RR05
-        "lamphun ,zzz,unknown programme,1,,,",  # 10 RR06
-        "๕๑,otop, OK ,9,,,",  # 11 RR07: the key of line 2 after normalisation
-        "ลำพูน,CE,à¸šà¸£,1,,,",  # 12 RR10
-        'ลำพูน,HERO,money,1,,"1,234.5",-',  # 13 accepted
-        "รวม,,,7,,1236,0.1",  # 14 total: entrepreneurs 7 against 6 accepted
-    ]
-) + "\n"
+ONE_ROW_PER_RULE = (
+    HEADER
+    + "\n".join(
+        [
+            "ลำพูน,OTOP,ok,5,,1.5,0.1",  # 2 accepted
+            ",OTOP,no province,1,,,",  # 3 RR01 province
+            "ลำพูน,,no programme,1,,,",  # 4 RR01 program_code
+            "ลำพูน,CE,text,สิบ,,,",  # 5 RR02
+            "ลำพูน,CE,fraction,2.5,,,",  # 6 RR02
+            "ลำพูน,CE,negative,,-1,,",  # 7 RR03
+            "Atlantis,CE,unknown province,1,,,",  # 8 RR04
+            "Chiang Mai,CE,outside the area,1,,,",  # 9 RR05
+            "lamphun ,zzz,unknown programme,1,,,",  # 10 RR06
+            "๕๑,otop, OK ,9,,,",  # 11 RR07: the key of line 2 after normalisation
+            "ลำพูน,CE,à¸šà¸£,1,,,",  # 12 RR10
+            'ลำพูน,HERO,money,1,,"1,234.5",-',  # 13 accepted
+            "รวม,,,7,,1236,0.1",  # 14 total: entrepreneurs 7 against 6 accepted
+        ]
+    )
+    + "\n"
+)
 
 
 # Thai as people type it (the head office may report any province): provinces
 # written as people say them, ำ typed as ํ + า, the entrepreneurs header with
 # its tone mark typed before the vowel. The rows say which province each is.
 AM = "\u0e4d\u0e32"  # ํ + า, drawn as ำ
-SPELLINGS = "\n".join(
-    [
-        "จังหวัด,รหัสโครงการ,กิจกรรม,ผ\u0e49\u0e39ประกอบการ (ราย),มูลค่าทางเศรษฐกิจ (ล้านบาท)",
-        f"ล{AM}ปาง,OTOP,อบรมการทำบัญชี,1,0.5",  # 2 52
-        f"ก{AM}แพงเพชร,OTOP,อบรม,2,",  # 3 62
-        "กรุงเทพฯ,OTOP,อบรม,3,",  # 4 10
-        "กทม.,CE,อบรม,4,",  # 5 10
-        "อยุธยา,OTOP,อบรม,5,",  # 6 14
-        "โคราช,OTOP,อบรม,6,",  # 7 30
-        "จ.ชลบุรี,OTOP,อบรม,7,",  # 8 20
-        "จังหวัดชลบุรี,CE,อบรม,8,",  # 9 20
-        "Chonburi,HERO,อบรม,9,",  # 10 20
-        "Korat,CE,อบรม,10,",  # 11 30
-        "เชียงใหม,OTOP,อบรม,1,",  # 12 RR04, did you mean เชียงใหม่?
-        "ลำปาง,otp,อบรม,1,",  # 13 RR06, did you mean OTOP?
-        f"ลำปาง, otop ,อบรมการท{AM}บัญชี ,1,",  # 14 RR07: line 2's key as a reader sees it
-    ]
-) + "\n"
+SPELLINGS = (
+    "\n".join(
+        [
+            "จังหวัด,รหัสโครงการ,กิจกรรม,ผ\u0e49\u0e39ประกอบการ (ราย),มูลค่าทางเศรษฐกิจ (ล้านบาท)",
+            f"ล{AM}ปาง,OTOP,อบรมการทำบัญชี,1,0.5",  # 2 52
+            f"ก{AM}แพงเพชร,OTOP,อบรม,2,",  # 3 62
+            "กรุงเทพฯ,OTOP,อบรม,3,",  # 4 10
+            "กทม.,CE,อบรม,4,",  # 5 10
+            "อยุธยา,OTOP,อบรม,5,",  # 6 14
+            "โคราช,OTOP,อบรม,6,",  # 7 30
+            "จ.ชลบุรี,OTOP,อบรม,7,",  # 8 20
+            "จังหวัดชลบุรี,CE,อบรม,8,",  # 9 20
+            "Chonburi,HERO,อบรม,9,",  # 10 20
+            "Korat,CE,อบรม,10,",  # 11 30
+            "เชียงใหม,OTOP,อบรม,1,",  # 12 RR04, did you mean เชียงใหม่?
+            "ลำปาง,otp,อบรม,1,",  # 13 RR06, did you mean OTOP?
+            f"ลำปาง, otop ,อบรมการท{AM}บัญชี ,1,",  # 14 RR07: line 2's key as a reader sees it
+        ]
+    )
+    + "\n"
+)
 # A typing slip in a header: the file loads, RF07 says whose figures count nowhere.
 LOOK_ALIKE_HEADER = "จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบกร (ราย),มูลค่าทางเศรษฐกิจ (ล้านบาท)\nลำพูน,OTOP,อบรม,5,1.5\n"
 
 
 def submission(submission_id: str, period: str, submitted_at: str, **changes) -> dict:
     record = {
-        "submission_id": submission_id, "submitted_at": submitted_at, "period": period,
-        "factory_id": "10510000125401", "owner_id": "0105536112014", "factory_name": "บริษัท ลำไยทอง จำกัด",
-        "tsic_code": "10309", "province_code": "51", "location": {"type": "outside"},
+        "submission_id": submission_id,
+        "submitted_at": submitted_at,
+        "period": period,
+        "factory_id": "10510000125401",
+        "owner_id": "0105536112014",
+        "factory_name": "บริษัท ลำไยทอง จำกัด",
+        "tsic_code": "10309",
+        "province_code": "51",
+        "location": {"type": "outside"},
         "workers": {"thai_male": 10, "thai_female": 10, "foreign_male": 0, "foreign_female": 0},
-        "production_value_baht": "1,000,000", "electricity_kwh": 20000,
+        "production_value_baht": "1,000,000",
+        "electricity_kwh": 20000,
     }
     record.update(changes)
     return record
@@ -83,20 +97,39 @@ FACTORY_MONTHS = jsonl(
 )
 # Production lines: a negative quantity (IS07), lines that are not a list (IS02), damaged product text (IS10).
 PRODUCTION = jsonl(
-    submission("P-1", "2565-11", "2022-12-06T09:00:00+07:00", production=[{"product": "ลำไยอบแห้ง", "quantity": -5, "unit": "กก.", "value_baht": 100}]),
+    submission(
+        "P-1",
+        "2565-11",
+        "2022-12-06T09:00:00+07:00",
+        production=[{"product": "ลำไยอบแห้ง", "quantity": -5, "unit": "กก.", "value_baht": 100}],
+    ),
     submission("P-2", "2565-11", "2022-12-06T09:00:00+07:00", production={"product": "ลำไยอบแห้ง"}),
-    submission("P-3", "2565-11", "2022-12-06T09:00:00+07:00", production=[{"product": "à¸¥à¸³à¹„à¸¢", "quantity": 5, "unit": "กก.", "value_baht": 100}]),
+    submission(
+        "P-3",
+        "2565-11",
+        "2022-12-06T09:00:00+07:00",
+        production=[{"product": "à¸¥à¸³à¹„à¸¢", "quantity": 5, "unit": "กก.", "value_baht": 100}],
+    ),
 )
 # Location types and estate codes typed another way; the marts carry the reference's spelling.
 LOCATIONS = jsonl(
-    submission("L-1", "2566-01", "2023-02-05T09:00:00+07:00", factory_id="72510009925601",
-               location={"type": " Industrial_Estate", "estate_code": "nrie\u200b"}),
+    submission(
+        "L-1",
+        "2566-01",
+        "2023-02-05T09:00:00+07:00",
+        factory_id="72510009925601",
+        location={"type": " Industrial_Estate", "estate_code": "nrie\u200b"},
+    ),
     submission("L-2", "2566-01", "2023-02-05T09:00:00+07:00", factory_id="10510009825601", location={"type": "OUTSIDE"}),
 )
 # A correction of January, arriving in the next run with more workers.
 CORRECTION = jsonl(
-    submission("M-01-fix", "2566-01", "2023-02-20T09:00:00+07:00",
-               workers={"thai_male": 15, "thai_female": 10, "foreign_male": 0, "foreign_female": 0}),
+    submission(
+        "M-01-fix",
+        "2566-01",
+        "2023-02-20T09:00:00+07:00",
+        workers={"thai_male": 15, "thai_female": 10, "foreign_male": 0, "foreign_female": 0},
+    ),
     submission("M-10", "2565-10", "2022-11-05T09:00:00+07:00", factory_name="changed"),  # IS09
 )
 

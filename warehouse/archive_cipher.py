@@ -184,6 +184,5 @@ def plaintext_size(encrypted_size: int) -> int:
 
 def _refused(name, reason: str) -> str:
     return (
-        f"สำเนาในคลัง {name} ถูกแก้ไขหรือเสียหาย จึงไม่อ่าน ({reason}) · "
-        f"the archived copy {name} was altered or damaged and is refused: {reason}"
+        f"สำเนาในคลัง {name} ถูกแก้ไขหรือเสียหาย จึงไม่อ่าน ({reason}) · the archived copy {name} was altered or damaged and is refused: {reason}"
     )

@@ -23,8 +23,16 @@ import tempfile
 from pathlib import Path
 
 from sources.landing import ENCRYPTED_SUFFIX, Archive
+from warehouse.archive_cipher import (
+    ArchiveKey,
+    ArchiveKeyError,
+    TamperedArchive,
+    encrypt_chunks,
+    key_from_environment,
+    key_id_of,
+    new_key_text,
+)
 from warehouse.layout import WarehouseLayout
-from warehouse.archive_cipher import ArchiveKey, ArchiveKeyError, TamperedArchive, encrypt_chunks, key_from_environment, key_id_of, new_key_text
 from warehouse.private_files import owner_only_umask, private_file
 
 
@@ -81,7 +89,9 @@ def check(archive_dir: Path, key: ArchiveKey | None) -> tuple[int, int, list[str
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     made = commands.add_parser("new-key", help="write a new random key to FILE (mode 0600)")
     made.add_argument("file", type=Path)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -117,7 +117,5 @@ def record_build(warehouse_db: Path, fingerprint: str, full_refresh: bool) -> in
                     built_through_file_seq BIGINT NOT NULL)"""
         )
         [(watermark,)] = con.execute("SELECT coalesce(max(file_seq), 0) FROM raw.landed_files").fetchall()
-        con.execute(
-            "INSERT INTO build_state.dbt_builds VALUES (?, ?, ?, ?)", [datetime.now(timezone.utc), fingerprint, full_refresh, watermark]
-        )
+        con.execute("INSERT INTO build_state.dbt_builds VALUES (?, ?, ?, ?)", [datetime.now(UTC), fingerprint, full_refresh, watermark])
     return watermark

@@ -24,7 +24,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -115,7 +115,7 @@ def write_exports(analytics_db: Path, exports_link: Path, excel_max_rows: int = 
 
 def write_export_set(analytics_db: Path, folder: Path, excel_max_rows: int = EXCEL_MAX_ROWS) -> Path:
     """Every table of `analytics_db` into a new `.exports-<time>` folder in `folder`, complete when this returns."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{SET_PREFIX}{stamp}"
     target.mkdir(parents=True)
     (target / "parquet").mkdir()
@@ -129,7 +129,7 @@ def write_export_set(analytics_db: Path, folder: Path, excel_max_rows: int = EXC
             _write_csv(con, table, target / "csv" / f"{table.qualified}.csv")
         _plan_workbook(con, tables, excel_max_rows)
         _write_workbook(con, tables, target / WORKBOOK_NAME)
-    descriptor = data_package(tables, target, datetime.now(timezone.utc))
+    descriptor = data_package(tables, target, datetime.now(UTC))
     (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
     _fsync_tree(target)
     return target
@@ -138,9 +138,7 @@ def write_export_set(analytics_db: Path, folder: Path, excel_max_rows: int = EXC
 def swap_export_set(exports_link: Path, new_set: Path) -> None:
     """Point `exports_link` at `new_set` in one rename; keep the set it pointed at, remove older ones."""
     if exports_link.exists() and not exports_link.is_symlink():
-        raise RuntimeError(
-            f"{exports_link} ไม่ใช่ลิงก์ของชุดไฟล์ส่งออก ย้ายออกก่อน / is not the exports link: move it away first"
-        )
+        raise RuntimeError(f"{exports_link} ไม่ใช่ลิงก์ของชุดไฟล์ส่งออก ย้ายออกก่อน / is not the exports link: move it away first")
     previous = exports_link.resolve() if exports_link.is_symlink() else None
     partial = exports_link.with_name(f".{exports_link.name}.next")
     partial.unlink(missing_ok=True)
@@ -270,7 +268,6 @@ def data_package(tables: list[_Table], folder: Path, created: datetime) -> dict:
     """The Frictionless Data Package descriptor of one set: a resource per file (and per workbook sheet)."""
     resources = []
     for table in tables:
-        thai, english = split_description(table.description)
         common = {"title": table.qualified, "description": table.description, "schema": _schema(table)}
         parquet, csv = f"parquet/{table.qualified}.parquet", f"csv/{table.qualified}.csv"
         resources.append({

@@ -13,7 +13,7 @@ class WarehouseLayout:
     warehouse_dir: Path
 
     @classmethod
-    def from_env(cls, landing_dir: str | None = None, warehouse_dir: str | None = None) -> "WarehouseLayout":
+    def from_env(cls, landing_dir: str | None = None, warehouse_dir: str | None = None) -> WarehouseLayout:
         """Explicit arguments win over `LANDING_DIR`/`WAREHOUSE_DIR`, which win over
         the contract's defaults; relative paths are taken from the working directory."""
         landing = landing_dir or os.environ.get("LANDING_DIR") or "data/landing"

@@ -51,7 +51,9 @@ def summarize_run(warehouse_db: Path, run_id: str) -> dict[str, int]:
             [run_id],
         ).fetchall()
         summary.update({f"{NEW_FINDINGS}{rule}": int(n) for rule, n in findings})
-        marts = [name for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
+        marts = [
+            name for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()
+        ]
         for mart in marts:
             summary[f"{MART_ROWS}{mart}"] = con.execute(f'select count(*) from marts."{mart}"').fetchall()[0][0]
     return summary
@@ -88,8 +90,7 @@ def protection_lines(tightened: int, archive_key_id: str | None) -> list[str]:
         lines.append(f"คลังสำเนาเข้ารหัส AES-256-GCM (คีย์ {archive_key_id}) · archive encrypted with AES-256-GCM (key id {archive_key_id})")
     else:
         lines.append(
-            "คลังสำเนาไม่ได้เข้ารหัส (ไม่ได้ตั้ง DIPROM_ARCHIVE_KEY_FILE) · archive not encrypted "
-            "(no DIPROM_ARCHIVE_KEY_FILE or DIPROM_ARCHIVE_KEY)"
+            "คลังสำเนาไม่ได้เข้ารหัส (ไม่ได้ตั้ง DIPROM_ARCHIVE_KEY_FILE) · archive not encrypted (no DIPROM_ARCHIVE_KEY_FILE or DIPROM_ARCHIVE_KEY)"
         )
     lines.append(warehouse_encryption_line())
     return [f"run summary | {line}" for line in lines]

@@ -1,16 +1,16 @@
 """The intake asset: every new file content from the landing folder, archived and read."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_project
 from orchestration.resources import WarehouseResource
 from sources.intake import take_in
+from sources.landing import Archive
 from sources.limits import IntakeLimits
 from sources.pii import load_or_create_key
-from sources.landing import Archive
 from sources.readers import all_readers
 from warehouse.archive_cipher import ArchiveKeyError, key_from_environment
 
@@ -32,7 +32,7 @@ RAW_TABLES = {
 )
 def landing_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     layout = warehouse.layout
-    seen_at = datetime.now(timezone.utc)
+    seen_at = datetime.now(UTC)
     readers = all_readers()
     limits = IntakeLimits.from_environment()
     metadata: dict[str, int] = {}

@@ -23,9 +23,7 @@ class DeadlineSummary:
 
 def latest_deadlines(warehouse_db: Path) -> DeadlineSummary:
     with duckdb.connect(str(warehouse_db), read_only=True) as con:
-        [(period, due_date)] = con.execute(
-            "select max(period), max(due_date) from quality.submission_deadlines"
-        ).fetchall()
+        [(period, due_date)] = con.execute("select max(period), max(due_date) from quality.submission_deadlines").fetchall()
         by_status = dict(
             con.execute(
                 "select status, list(submitter order by submitter) from quality.submission_deadlines where period = ? group by all",

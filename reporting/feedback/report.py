@@ -119,11 +119,13 @@ def _files(data: QualityData) -> list[dict]:
 def _findings(findings: pd.DataFrame) -> list[dict]:
     return [
         {
-            "css": "bad" if x.severity == "error" else "warn", "rule_id": x.rule_id,
-            "message_th": str(x.message_th), "message_en": str(x.message_en),
+            "css": "bad" if x.severity == "error" else "warn",
+            "rule_id": x.rule_id,
+            "message_th": str(x.message_th),
+            "message_en": str(x.message_en),
             "row": "" if pd.isna(x.row_number) else int(x.row_number),
             "column": "" if pd.isna(x.column_name) else str(x.column_name),
             "value": "" if pd.isna(x.value) else str(x.value),
-        }  # fmt: skip
+        }
         for x in findings.itertuples()
     ]

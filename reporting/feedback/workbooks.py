@@ -107,9 +107,7 @@ def _workbook_contents(data: QualityData, out_dir: Path):
 
 
 # What a workbook looks like besides its rows: this module, how cells are written and the library that writes them.
-_WRITER = hashlib.sha256(
-    Path(__file__).read_bytes() + Path(readable.__file__).read_bytes() + version("openpyxl").encode()
-).hexdigest()
+_WRITER = hashlib.sha256(Path(__file__).read_bytes() + Path(readable.__file__).read_bytes() + version("openpyxl").encode()).hexdigest()
 
 
 def _fingerprint(file_row_hashes: pd.Series, finding_row_hashes: pd.Series) -> str:

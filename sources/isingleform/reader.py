@@ -26,8 +26,18 @@ SOURCE = "isingleform"
 # Flat CSV columns are field paths with '.' written as '_'; these prefixes are the nested objects.
 NESTED_PREFIXES = ("location_", "workers_", "contact_")
 REQUIRED_CSV_COLUMNS = (
-    "submission_id", "submitted_at", "period", "factory_id", "owner_id", "factory_name", "tsic_code",
-    "province_code", "location_type", "workers_thai_male", "workers_thai_female", "workers_foreign_male",
+    "submission_id",
+    "submitted_at",
+    "period",
+    "factory_id",
+    "owner_id",
+    "factory_name",
+    "tsic_code",
+    "province_code",
+    "location_type",
+    "workers_thai_male",
+    "workers_thai_female",
+    "workers_foreign_male",
     "workers_foreign_female",
 )
 
@@ -78,7 +88,7 @@ def flat_row_to_record(row: dict[str, str]) -> dict:
         column = column.strip()
         prefix = next((p for p in NESTED_PREFIXES if column.startswith(p)), None)
         if prefix:
-            record.setdefault(prefix[:-1], {})[column[len(prefix):]] = text.strip()
+            record.setdefault(prefix[:-1], {})[column[len(prefix) :]] = text.strip()
         else:
             record[column] = text.strip()
     return record
@@ -99,8 +109,11 @@ class ISingleFormReader:
         elif suffix == "csv":
             load = self._load_csv(con, content, file_seq)
         else:
-            return _rejected("RF01", f"unsupported file type .{suffix} (expected .jsonl, .json or .csv)",
-                             f"ไม่รองรับไฟล์ชนิด .{suffix} (ต้องเป็น .jsonl .json หรือ .csv)")
+            return _rejected(
+                "RF01",
+                f"unsupported file type .{suffix} (expected .jsonl, .json or .csv)",
+                f"ไม่รองรับไฟล์ชนิด .{suffix} (ต้องเป็น .jsonl .json หรือ .csv)",
+            )
         if load.outcome == "parsed" and load.rows_read == 0:
             return _rejected("RF05", "the file holds no submissions", "ไฟล์ไม่มีข้อมูลการส่ง")
         return load
@@ -126,22 +139,28 @@ class ISingleFormReader:
         if not valid:
             return _rejected("RF01", "not valid JSON (truncated or damaged)", "ไม่ใช่ JSON ที่ถูกต้อง (ไม่ครบหรือเสียหาย)")
         if kind not in ("OBJECT", "ARRAY"):
-            return _rejected("RF01", "the JSON is neither a submission object nor an array of them",
-                             "JSON ไม่ใช่ออบเจกต์การส่งข้อมูลหรืออาร์เรย์ของออบเจกต์")
+            return _rejected(
+                "RF01", "the JSON is neither a submission object nor an array of them", "JSON ไม่ใช่ออบเจกต์การส่งข้อมูลหรืออาร์เรย์ของออบเจกต์"
+            )
         con.execute(_JSON_ARRAY_SQL if kind == "ARRAY" else _JSON_OBJECT_SQL, [file_seq, str(content)])
         return FileLoad("parsed", rows_read=self._count(con, file_seq))
 
     def _load_csv(self, con, content: Path, file_seq: int) -> FileLoad:
         text = decode_thai_text(content.read_bytes())
         if text is None:
-            return _rejected("RF01", "the text is neither UTF-8 nor Thai Windows (cp874)", "ข้อความไม่ได้เข้ารหัสแบบ UTF-8 หรือ Thai Windows (cp874)")
+            return _rejected(
+                "RF01", "the text is neither UTF-8 nor Thai Windows (cp874)", "ข้อความไม่ได้เข้ารหัสแบบ UTF-8 หรือ Thai Windows (cp874)"
+            )
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         try:
             header = [name.strip() for name in (reader.fieldnames or [])]
             missing = [name for name in REQUIRED_CSV_COLUMNS if name not in header]
             if missing:
-                return FileLoad.rejected(FileFinding("RF04", None, missing[0], f"required columns missing: {', '.join(missing)}",
-                                                     f"ไม่มีคอลัมน์ที่จำเป็น: {', '.join(missing)}"))
+                return FileLoad.rejected(
+                    FileFinding(
+                        "RF04", None, missing[0], f"required columns missing: {', '.join(missing)}", f"ไม่มีคอลัมน์ที่จำเป็น: {', '.join(missing)}"
+                    )
+                )
             records, line = [], reader.line_num + 1
             for row in reader:
                 records.append((file_seq, line, json.dumps(flat_row_to_record(row), ensure_ascii=False)))

@@ -54,7 +54,8 @@ def parse_report_name(file_name: str, submitters: frozenset[str], run_month: BEM
     submitter = match["submitter"].upper()
     if submitter not in submitters:
         return _name_problem(
-            submitter, f"unknown submitter {submitter} (IPC01-IPC11, PIO<province code>, DIPROM)",
+            submitter,
+            f"unknown submitter {submitter} (IPC01-IPC11, PIO<province code>, DIPROM)",
             f"ไม่รู้จักหน่วยงาน {submitter} (IPC01-IPC11, PIO<รหัสจังหวัด>, DIPROM)",
         )
     version = int(match["version"]) if match["version"] else 1
@@ -74,9 +75,13 @@ def parse_report_name(file_name: str, submitters: frozenset[str], run_month: BEM
     else:
         month = BEMonth.parse(period)
         if month is None:
-            return _period_problem(period, "a result's period is a real BE month such as 2566-01", "งวดของผลการดำเนินงานต้องเป็นเดือนจริง เช่น 2566-01")
+            return _period_problem(
+                period, "a result's period is a real BE month such as 2566-01", "งวดของผลการดำเนินงานต้องเป็นเดือนจริง เช่น 2566-01"
+            )
         if month.fiscal_year < FIRST_FISCAL_YEAR:
             return _period_problem(period, "months before fiscal year 2560 are not accepted", "ไม่รับเดือนก่อนปีงบประมาณ 2560")
         if month > run_month:
-            return _period_problem(period, f"the month lies after the month of the run ({run_month})", f"เป็นเดือนหลังเดือนที่ประมวลผล ({run_month})")
+            return _period_problem(
+                period, f"the month lies after the month of the run ({run_month})", f"เป็นเดือนหลังเดือนที่ประมวลผล ({run_month})"
+            )
     return ReportName(submitter, kind, period, version)

@@ -41,14 +41,13 @@ class RegionalReportReader:
             return FileLoad.rejected(name.finding)
         identity = {"submitter": name.submitter, "kind": name.kind, "period": name.period, "version": name.version}
         try:
-            if landed.path.lower().endswith(".csv"):
-                table = parse_table(csv_grid(content.read_bytes()))
-            else:
-                table = parse_table(xlsx_grid(content))
+            table = parse_table(csv_grid(content.read_bytes())) if landed.path.lower().endswith(".csv") else parse_table(xlsx_grid(content))
         except TableProblem as problem:
             return FileLoad.rejected(problem.finding, **identity)
         if table.data_rows == 0:
-            return FileLoad.rejected(FileFinding("RF05", None, None, "header found but no data rows below it", "พบหัวตารางแต่ไม่มีแถวข้อมูล"), **identity)
+            return FileLoad.rejected(
+                FileFinding("RF05", None, None, "header found but no data rows below it", "พบหัวตารางแต่ไม่มีแถวข้อมูล"), **identity
+            )
         rows = [
             [file_seq, row.row_number, row.row_kind, *(row.cells.get(c) for c in COLUMNS), json.dumps(row.raw_record, ensure_ascii=False)]
             for row in table.rows

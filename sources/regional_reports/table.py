@@ -113,7 +113,9 @@ def csv_grid(data: bytes) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for each CSV record; the line is where the record starts."""
     text = decode_thai_text(data)
     if text is None:
-        raise TableProblem("RF01", "the text is neither UTF-8 nor Thai Windows (cp874)", "ข้อความไม่ได้เข้ารหัสแบบ UTF-8 หรือ Thai Windows (cp874)")
+        raise TableProblem(
+            "RF01", "the text is neither UTF-8 nor Thai Windows (cp874)", "ข้อความไม่ได้เข้ารหัสแบบ UTF-8 หรือ Thai Windows (cp874)"
+        )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     line = 1
     try:
@@ -217,7 +219,9 @@ def parse_table(grid: Iterable[tuple[int, list[str]]]) -> Table:
             raise TableProblem("RF04", f"the column {canonical} appears more than once", f"คอลัมน์ {COLUMNS[canonical][0]} ซ้ำกัน", canonical)
     for canonical in REQUIRED_COLUMNS:
         if canonical not in present:
-            raise TableProblem("RF04", f"the required column {canonical} is missing", f"ไม่มีคอลัมน์ {COLUMNS[canonical][0]} ซึ่งจำเป็น", canonical)
+            raise TableProblem(
+                "RF04", f"the required column {canonical} is missing", f"ไม่มีคอลัมน์ {COLUMNS[canonical][0]} ซึ่งจำเป็น", canonical
+            )
 
     table = Table(columns=present, findings=_look_alike_headers(header, by_index))
     raw_names = _raw_record_names(header)
