@@ -71,11 +71,12 @@ def _run_the_failure_sensor(failed_night) -> list[str]:
     """The sensor on the failed run; the run log's new lines about the alert."""
     instance, run, failure, warehouse = failed_night
     before = len(instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT))
-    context = dg.build_run_status_sensor_context(
+    # the warehouse resource opens a context (the owner-only umask): the sensor's context holds it
+    with dg.build_run_status_sensor_context(
         sensor_name="nightly_load_failed", dagster_event=failure, dagster_instance=instance, dagster_run=run,
         resources={"warehouse": WarehouseResource(warehouse_dir=str(warehouse))},
-    ).for_run_failure()  # fmt: skip
-    nightly_load_failed(context)
+    ) as context:  # fmt: skip
+        nightly_load_failed(context.for_run_failure())
     return [e.message for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)[before:]]
 
 
@@ -129,7 +130,8 @@ def test_the_copy_overdue_is_told_once_and_fresh_again_once(tmp_path, monkeypatc
     resources = {"warehouse": WarehouseResource(warehouse_dir=str(warehouse))}
 
     def tick(cursor):
-        return published_copy_freshness(dg.build_sensor_context(cursor=cursor, resources=resources))
+        with dg.build_sensor_context(cursor=cursor, resources=resources) as context:
+            return published_copy_freshness(context)
 
     with smtp_server() as mailbox:
         _alert_channels(monkeypatch, mailbox)

@@ -46,7 +46,8 @@ def unit_test_run(tmp_path_factory, request) -> UnitTestRun:
         ensure_raw_schema(con)
     # dbt's state kept from one run of this test to the next, as a warehouse keeps
     # its own: a partial parse instead of parsing the whole project again
-    target = request.config.cache.mkdir("dbt_unit_tests_target")
+    cache = getattr(request.config, "cache", None)  # absent under `-p no:cacheprovider`
+    target = cache.mkdir("dbt_unit_tests_target") if cache else tmp_path_factory.mktemp("dbt_unit_tests_target")
     (target / "run_results.json").unlink(missing_ok=True)
     # profiles.yml names the warehouse file relative to the folder dbt runs in
     process = subprocess.run(

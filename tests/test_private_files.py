@@ -22,7 +22,7 @@ from warehouse.private_files import tighten
 pytestmark = pytest.mark.e2e
 
 # What others read, said here independently of warehouse/private_files.py.
-SHARED_FILES = {"analytics.duckdb"}
+SHARED_FILES = {"analytics.duckdb", "check_history.duckdb"}  # nothing personal in either
 SHARED_FOLDERS = {"reports/quality", "reports/kpi", "reports/dbt-docs"}
 OTHER_ACCOUNT = "diprom-other"
 
@@ -37,7 +37,12 @@ def expected_mode(warehouse: Path, path: Path) -> int:
         return 0o711
     if relative == "reports":
         return 0o755
-    shared = relative in SHARED_FILES or any(relative == f or relative.startswith(f + "/") for f in SHARED_FOLDERS)
+    # each set of exports (issue 22) is published for analysts
+    shared = (
+        relative.startswith(".exports-")
+        or relative in SHARED_FILES
+        or any(relative == f or relative.startswith(f + "/") for f in SHARED_FOLDERS)
+    )
     if path.is_dir():
         return 0o755 if shared else 0o700
     return 0o644 if shared else 0o600

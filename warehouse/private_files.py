@@ -29,7 +29,7 @@ OWNER_ONLY_UMASK = 0o077
 # (reports/gx is not here: GX's Data Docs show examples of failing values, from staging tables too.)
 # Each set of exports is a folder `.exports-<time>` that the link `exports` names (warehouse/exports.py).
 EXPORT_SET_PREFIX = ".exports-"
-PUBLISHED = ("analytics.duckdb", "reports/quality", "reports/kpi", "reports/dbt-docs", "exports")
+PUBLISHED = ("analytics.duckdb", "check_history.duckdb", "reports/quality", "reports/kpi", "reports/dbt-docs", "exports")
 # Folders others pass through to reach what is published.
 PASSAGES = {"": TRAVERSE_ONLY_DIR, "reports": SHARED_DIR}
 
