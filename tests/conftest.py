@@ -47,6 +47,7 @@ SCENARIO_OF_MODULE = {f"tests/{module}": scenario for scenario, modules in SCENA
 # The longest units first, so that no scenario starts last on a worker left alone.
 LONGEST_FIRST = [
     "examples", "two_nights", "sample", "tests/test_run_monitoring.py", "tests/test_benchmark_smoke.py", "tests/test_hostile_run.py",
+    "tests/test_dbt_unit_tests.py",  # the long pole of the fast set
 ]  # fmt: skip
 
 
