@@ -8,22 +8,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from checking.check import Checker, ToCheck
+from checking.check import FINDING_COLUMNS, Checker, ToCheck
 from checking.rules import CompiledRules
 from tests.conftest import query
-
-FINDING_COLUMNS = (
-    "file_sha256",
-    "path",
-    "row_number",
-    "submitter",
-    "rule_id",
-    "severity",
-    "message_th",
-    "message_en",
-    "column_name",
-    "value",
-)
 
 
 def check_cache(tmp_path_factory) -> Path:

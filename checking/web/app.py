@@ -104,6 +104,16 @@ def create_app(
     def refused(request: Request, status_code: int, th: str, en: str) -> HTMLResponse:
         return page(request, "message.html", status_code, message_th=th, message_en=en)
 
+    async def small_form(request: Request):
+        """A form of a few fields (no file), or the page that refuses it."""
+        try:
+            form = await form_of(request, 64 * 1024)
+        except TooLarge:
+            return refused(request, 413, "คำขอใหญ่เกินไป", "request too large")
+        if form is None:
+            return refused(request, 403, "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง โปรดลองอีกครั้ง", "the form expired or was not ours; please try again")
+        return form
+
     async def form_of(request: Request, cap: int):
         """The posted form, read with a byte cap on the whole body; None when the CSRF token is wrong."""
         declared = request.headers.get("content-length")
@@ -139,12 +149,9 @@ def create_app(
     async def signin(request: Request) -> Response:
         if request.method == "GET":
             return page(request, "signin.html")
-        try:
-            form = await form_of(request, 64 * 1024)
-        except TooLarge:
-            return refused(request, 413, "คำขอใหญ่เกินไป", "request too large")
-        if form is None:
-            return refused(request, 403, "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง โปรดลองอีกครั้ง", "the form expired or was not ours; please try again")
+        form = await small_form(request)
+        if isinstance(form, Response):
+            return form
         code = str(form.get("account", "")).strip().upper()[:20]
         password = str(form.get("password", ""))
         now = time.monotonic()
@@ -240,12 +247,9 @@ def create_app(
         )
 
     async def send_checked(request: Request) -> Response:
-        try:
-            form = await form_of(request, 64 * 1024)
-        except TooLarge:
-            return refused(request, 413, "คำขอใหญ่เกินไป", "request too large")
-        if form is None:
-            return refused(request, 403, "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง โปรดลองอีกครั้ง", "the form expired or was not ours; please try again")
+        form = await small_form(request)
+        if isinstance(form, Response):
+            return form
         item = owned(request)
         if item is None:
             return refused(request, 404, "ไม่พบผลการตรวจนี้ โปรดตรวจไฟล์อีกครั้ง", "no such check; please check the file again")
