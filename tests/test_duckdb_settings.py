@@ -1,0 +1,70 @@
+"""DuckDB's memory and thread limits reach the connections of the night, from the environment.
+
+That the published tables do not depend on them: tests/test_crash_recovery.py
+(its runs under 2 GB and one thread, compared with the examples' run)."""
+
+import duckdb
+import pytest
+import sqlalchemy as sa
+import yaml
+from dbt.adapters.duckdb.credentials import DuckDBCredentials
+from dbt.adapters.duckdb.plugins import BasePlugin
+
+from tests.conftest import REPO
+from warehouse import duckdb_settings
+from warehouse.duckdb_settings import MEMORY_LIMIT_VARIABLE, THREADS_VARIABLE, DuckDBLimits
+
+SHOWN = "SELECT current_setting('memory_limit'), current_setting('threads')"
+
+
+@pytest.fixture
+def tight(monkeypatch):
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "512MB")
+    monkeypatch.setenv(THREADS_VARIABLE, "1")
+    return ("488.2 MiB", 1)  # as DuckDB shows 512 MB
+
+
+def test_the_defaults_bound_memory_and_leave_threads_to_duckdb(monkeypatch, tmp_path):
+    monkeypatch.delenv(MEMORY_LIMIT_VARIABLE, raising=False)
+    monkeypatch.delenv(THREADS_VARIABLE, raising=False)
+    assert DuckDBLimits.from_environment().settings() == {"memory_limit": "4GB"}
+    with duckdb_settings.connect(tmp_path / "w.duckdb") as con:
+        assert con.execute(SHOWN).fetchone()[0] == "3.7 GiB"
+
+
+def test_a_plain_connection_is_limited(tight, tmp_path):
+    with duckdb_settings.connect(tmp_path / "w.duckdb") as con:
+        assert con.execute(SHOWN).fetchone() == tight
+    # read-only, as the reports open the files
+    with duckdb_settings.connect(tmp_path / "w.duckdb", read_only=True) as con:
+        assert con.execute(SHOWN).fetchone() == tight
+
+
+def test_dbts_connection_is_limited_through_the_profiles_plugin(tight, tmp_path):
+    profile = yaml.safe_load((REPO / "dbt_project" / "profiles.yml").read_text(encoding="utf-8"))
+    plugins = [p["module"] for p in profile["diprom"]["outputs"]["warehouse"]["plugins"]]
+    assert "warehouse.duckdb_settings" in plugins
+    # loaded as dbt-duckdb loads it
+    plugin = BasePlugin.create("warehouse.duckdb_settings", config={}, credentials=DuckDBCredentials(path=str(tmp_path / "w.duckdb")))
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        plugin.configure_connection(con)
+        assert con.execute(SHOWN).fetchone() == tight
+
+
+def test_great_expectations_connection_url_carries_the_limits(tight, tmp_path):
+    engine = sa.create_engine(f"duckdb:///{tmp_path / 'w.duckdb'}?{duckdb_settings.url_query()}")
+    try:
+        with engine.connect() as con:
+            assert tuple(con.execute(sa.text(SHOWN)).fetchone()) == tight
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [(MEMORY_LIMIT_VARIABLE, "lots"), (MEMORY_LIMIT_VARIABLE, "4 GB; DROP TABLE x"), (THREADS_VARIABLE, "0"), (THREADS_VARIABLE, "two")],
+)
+def test_an_invalid_limit_stops_at_once_naming_the_variable(monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError, match=variable):
+        DuckDBLimits.from_environment()
