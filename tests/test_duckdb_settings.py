@@ -68,3 +68,27 @@ def test_an_invalid_limit_stops_at_once_naming_the_variable(monkeypatch, variabl
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValueError, match=variable):
         DuckDBLimits.from_environment()
+
+
+def test_dbts_cursors_open_after_a_night_has_spilled(monkeypatch, tmp_path):
+    """dbt-duckdb opens a cursor per node and sets the profile's `settings:` on
+    each; DuckDB refuses its temporary directory set again once it has spilled
+    there. The profile's connection, as dbt-duckdb makes it, under a small limit."""
+    from dbt.adapters.duckdb.environments.local import LocalEnvironment
+
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "64MB")
+    monkeypatch.setenv(THREADS_VARIABLE, "1")
+    monkeypatch.chdir(tmp_path)  # dbt runs in the warehouse's folder (orchestration/dbt_in_warehouse.sh)
+    (tmp_path / "tmp").mkdir()
+    output = yaml.safe_load((REPO / "dbt_project" / "profiles.yml").read_text(encoding="utf-8"))["diprom"]["outputs"]["warehouse"]
+    credentials = DuckDBCredentials.from_dict({k: v for k, v in output.items() if k not in ("type", "threads")})
+    environment = LocalEnvironment(credentials)
+    first = environment.handle().cursor()
+    first.execute("CREATE TABLE spilled AS SELECT range AS n, md5(range::VARCHAR) AS h FROM range(2000000) ORDER BY h")
+    assert (tmp_path / "tmp" / "duckdb").is_dir()  # it spilled, there
+    second = environment.handle().cursor()  # the next node's cursor
+    second.execute("SELECT count(*) FROM spilled")
+    assert second.fetchone() == (2_000_000,)
+    second.execute(SHOWN)
+    assert second.fetchone() == ("61.0 MiB", 1)
+    environment.close()
