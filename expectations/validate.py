@@ -88,7 +88,7 @@ def validate_warehouse(
     os.environ["DIPROM_GX_STORES"] = str(gx_dir)
     os.environ["DIPROM_GX_DOCS"] = str(docs_dir)
     # access_mode=read_only: a reader, never a writer, of the warehouse file; limited as every other (warehouse/duckdb_settings.py).
-    os.environ["DIPROM_GX_WAREHOUSE_URL"] = f"duckdb:///{warehouse_db}?access_mode=read_only&{duckdb_settings.url_query()}"
+    os.environ["DIPROM_GX_WAREHOUSE_URL"] = f"duckdb:///{warehouse_db}?access_mode=read_only{duckdb_settings.url_query()}"
 
     _forget_old_runs(gx_dir / "validations", docs_dir / "validations", RUNS_KEPT - 1)
     with _engines_disposed():
