@@ -26,9 +26,17 @@ from pathlib import Path
 from sample.factories import Factory, thai_id
 from sample.tables import HEADER, provinces_by_region, read_seed, write_csv, write_xlsx
 
-MONTHS = ["2565-10", "2565-11", "2565-12", "2566-01", "2566-02", "2566-03",
-          "2566-04", "2566-05", "2566-06", "2566-07", "2566-08", "2566-09"]  # fmt: skip
-NEXT_MONTH = "2566-10"
+
+def months_of(fiscal_year: int) -> list[str]:
+    """The twelve periods of a Thai fiscal year (BE): October of the year before to September."""
+    return [f"{fiscal_year - 1}-{month:02d}" for month in (10, 11, 12)] + [f"{fiscal_year}-{month:02d}" for month in range(1, 10)]
+
+
+# The year of a one-year corpus, and the last of a longer history: the
+# incremental night brings the first month of the next.
+LAST_YEAR = 2566
+MONTHS = months_of(LAST_YEAR)
+NEXT_MONTH = months_of(LAST_YEAR + 1)[0]
 BAD_SHARE, CORRECTION_SHARE, DUPLICATE_SHARE = 0.03, 0.02, 0.01
 ERROR_RULES = ["IS01", "IS02", "IS03", "IS04", "IS05", "IS06", "IS07", "IS08", "IS09", "IS10", "IS11"]
 
@@ -87,8 +95,8 @@ def submission(factory: Factory, period: str, rng: random.Random, suffix: str = 
     }
 
 
-def break_rule(record: dict, rule: str) -> dict:
-    """The record made to break `rule` (one rule each)."""
+def break_rule(record: dict, rule: str, later: str = NEXT_MONTH) -> dict:
+    """The record made to break `rule` (one rule each); `later`, a period after the one it is submitted in."""
     if rule == "IS01":
         record["factory_name"] = ""
     elif rule == "IS02":
@@ -105,7 +113,7 @@ def break_rule(record: dict, rule: str) -> dict:
     elif rule == "IS07":
         record["electricity_kwh"] = -5
     elif rule == "IS08":
-        record["period"] = NEXT_MONTH  # later than the month it was submitted
+        record["period"] = later  # later than the month it was submitted
     elif rule == "IS09":
         record["submission_id"] = record["submission_id"].replace("ISF-", "ISF-DUP-")  # made twice, see monthly_lines
     elif rule == "IS10":
@@ -115,10 +123,10 @@ def break_rule(record: dict, rule: str) -> dict:
     return record
 
 
-def monthly_lines(plants: list[Factory], period_index: int, rng: random.Random):
-    """The lines of one month's export: this month's filings, last month's
-    corrections, and re-sent duplicates."""
-    period = MONTHS[period_index]
+def monthly_lines(plants: list[Factory], period_index: int, rng: random.Random, months: list[str] = MONTHS, later: str = NEXT_MONTH):
+    """The lines of one month's export (of `months`, a fiscal year): this month's
+    filings, last month's corrections, and re-sent duplicates."""
+    period = months[period_index]
     rule_turn = period_index
     for factory in plants:
         record = submission(factory, period, rng)
@@ -126,7 +134,7 @@ def monthly_lines(plants: list[Factory], period_index: int, rng: random.Random):
         if roll < BAD_SHARE:
             rule = ERROR_RULES[rule_turn % len(ERROR_RULES)]
             rule_turn += 1
-            record = break_rule(record, rule)
+            record = break_rule(record, rule, later)
             if rule == "IS09":  # the same id first with good content, then with other content
                 twin = dict(record, factory_name=record["factory_name"] + " (แก้ไข)")
                 yield json.dumps(record, ensure_ascii=False)
@@ -136,7 +144,7 @@ def monthly_lines(plants: list[Factory], period_index: int, rng: random.Random):
         if rng.random() < DUPLICATE_SHARE:
             yield line
     if period_index > 0:
-        previous = MONTHS[period_index - 1]
+        previous = months[period_index - 1]
         for factory in plants:
             if rng.random() < CORRECTION_SHARE:
                 fix = submission(factory, previous, rng, suffix="-fix", day=25)
@@ -144,17 +152,23 @@ def monthly_lines(plants: list[Factory], period_index: int, rng: random.Random):
                 yield json.dumps(fix, ensure_ascii=False)
 
 
-def write_isingleform(landing: Path, submissions_total: int, seed: int) -> int:
+def write_isingleform(landing: Path, submissions_total: int, seed: int, years: int = 1) -> int:
+    """`submissions_total` a year, for `years` fiscal years ending with LAST_YEAR:
+    the same factories every year, each year its own rule breaks, corrections and
+    duplicates. (The last year is the same whatever `years`.)"""
     rng = random.Random(seed)
     plants = factories(max(1, submissions_total // len(MONTHS)), rng)
-    folder = landing / "isingleform" / "FY2566"
-    folder.mkdir(parents=True, exist_ok=True)
     lines = 0
-    for index, period in enumerate(MONTHS):
-        with (folder / f"{period}.jsonl").open("w", encoding="utf-8") as out:
-            for line in monthly_lines(plants, index, rng):
-                out.write(line + "\n")
-                lines += 1
+    for fiscal_year in range(LAST_YEAR - years + 1, LAST_YEAR + 1):
+        year_rng = rng if fiscal_year == LAST_YEAR else random.Random(seed * 10_000 + fiscal_year)
+        months, later = months_of(fiscal_year), months_of(fiscal_year + 1)[0]
+        folder = landing / "isingleform" / f"FY{fiscal_year}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for index, period in enumerate(months):
+            with (folder / f"{period}.jsonl").open("w", encoding="utf-8") as out:
+                for line in monthly_lines(plants, index, year_rng, months, later):
+                    out.write(line + "\n")
+                    lines += 1
     return lines
 
 

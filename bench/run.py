@@ -1,6 +1,6 @@
 """The national-scale benchmark: one command, one sitting.
 
-    python -m bench.run [--sizes 250000,500000,1000000] [--incremental 10000]
+    python -m bench.run [--sizes 250000,500000,1000000] [--years 1,4,10] [--incremental 10000]
                         [--incremental-files 30] [--submitters 89] [--workdir data/bench]
                         [--archive plain|encrypted|both]
 
@@ -12,6 +12,10 @@ largest size then (b) an incremental night: the next month's submissions of
 (c) the floor (bench/floor.py) on the same factory exports. Prints and writes
 `<workdir>/results.md` and `results.json`: wall time, peak RSS of the process
 tree, time and rows per second of each step, (a)/(c), (b)/(a) and the growth.
+`--years 1,4` gives each size that many fiscal years of i-Single Form history
+(the size a year, the same factories every year, generated straight into the
+corpus), ending with FY2566: (a) loads the whole history, then (b) and (c) are
+measured on top of it, for each number of years (the regional year stays one).
 `--archive encrypted` runs the nights with an archive key (warehouse/archive_cipher.py,
 a key made in the workdir); `both` runs (a) and (b) without and with, and
 reports what encryption costs.
@@ -44,26 +48,27 @@ DBT_MODELS_SHOWN = 8  # the slowest models in results.md (results.json has all)
 @dataclass
 class Night:
     name: str
-    submissions: int
+    submissions: int  # factory lines read, the whole history's for (a) and (c)
     regional_files: int
     seconds: float
     peak_rss_mb: float
     rows_read: int
     steps: dict[str, float] = field(default_factory=dict)
     dbt_seconds: dict[str, float] = field(default_factory=dict)
+    years: int = 1  # of i-Single Form history in the corpus
 
     @property
     def rows_per_second(self) -> float:
         return self.rows_read / self.seconds if self.seconds else 0.0
 
 
-def night_from(name: str, submissions: int, regional_files: int, measured: Measured, warehouse: Path) -> Night:
+def night_from(name: str, submissions: int, regional_files: int, measured: Measured, warehouse: Path, years: int = 1) -> Night:
     if measured.returncode != 0:
         raise SystemExit(f"{name}: the nightly load failed (exit {measured.returncode}); its log:\n{measured.output[-4000:]}")
     steps = {step: float(seconds) for step, seconds in STEP_LINE.findall(measured.output)}
     rows = sum(int(a) + int(q) for a, q in ROWS_LINE.findall(measured.output))
     dbt = dbt_seconds(warehouse / "dbt" / "run_results.json")
-    return Night(name, submissions, regional_files, measured.seconds, measured.peak_rss / 2**20, rows, steps, dbt)
+    return Night(name, submissions, regional_files, measured.seconds, measured.peak_rss / 2**20, rows, steps, dbt, years)
 
 
 def dbt_seconds(run_results: Path) -> dict[str, float]:
@@ -74,13 +79,13 @@ def dbt_seconds(run_results: Path) -> dict[str, float]:
     return {name: round(seconds, 1) for name, seconds in sorted(models.items(), key=lambda m: -m[1])} | {"(all tests)": round(tests, 1)}
 
 
-def corpus(workdir: Path, submissions: int, submitters: int, seed: int) -> Path:
-    """The landing folder of one size, generated once (a marker says it is complete)."""
-    folder = workdir / f"corpus-{submissions}-{submitters}-{seed}"
+def corpus(workdir: Path, submissions: int, submitters: int, seed: int, years: int = 1) -> Path:
+    """The landing folder of one size and history, generated once (a marker says it is complete)."""
+    folder = workdir / (f"corpus-{submissions}-{submitters}-{seed}" + (f"-{years}y" if years > 1 else ""))
     done = folder / ".complete"
     if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
-        national.write_isingleform(folder, submissions, seed)
+        national.write_isingleform(folder, submissions, seed, years)
         national.write_regional(folder, seed, submitters)
         done.write_text("")
     return folder
@@ -144,58 +149,88 @@ def regional_files(folder: Path) -> int:
     return sum(1 for p in (folder / "regional_reports").rglob("*") if p.is_file())
 
 
+def _years(years: int) -> str:
+    return f"{years} year" + ("s" if years > 1 else "")
+
+
+def history(size: int, years: int) -> str:
+    """How a night's history is named: the size, and the years when more than one."""
+    return f"{size:,}" + (f" × {_years(years)}" if years > 1 else "")
+
+
 def benchmark(
-    sizes: list[int],
-    incremental: int,
-    incremental_files: int,
-    submitters: int,
-    workdir: Path,
-    seed: int = 2566,
-    archives: tuple[str, ...] = ("plain",),
-) -> dict:
+    sizes: list[int], incremental: int, incremental_files: int, submitters: int, workdir: Path, seed: int = 2566,
+    archives: tuple[str, ...] = ("plain",), years_list: tuple[int, ...] = (1,),
+) -> dict:  # fmt: skip
     nights: list[Night] = []
     largest = max(sizes)
-    for size in sorted(sizes):
-        source = corpus(workdir, size, submitters, seed)
-        for archive in archives:
-            suffix, env = ENCRYPTED if archive == "encrypted" else "", archive_environment(workdir, archive)
-            print(f"[bench] (a) full nightly load, {size:,} submissions{suffix} ...", flush=True)
-            landing = linked_landing(source, workdir / "landing")
-            warehouse = workdir / "warehouse"
-            shutil.rmtree(warehouse, ignore_errors=True)
-            measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"a-{size}-{archive}.log", env)
-            nights.append(night_from(f"(a) full, {size:,}{suffix}", count_lines(source), regional_files(source), measured, warehouse))
+    for years in sorted(years_list):
+        for size in sorted(sizes):
+            source = corpus(workdir, size, submitters, seed, years)
+            label = history(size, years)
+            for archive in archives:
+                suffix, env = ENCRYPTED if archive == "encrypted" else "", archive_environment(workdir, archive)
+                print(f"[bench] (a) full nightly load, {label} submissions{suffix} ...", flush=True)
+                landing = linked_landing(source, workdir / "landing")
+                warehouse = workdir / "warehouse"
+                shutil.rmtree(warehouse, ignore_errors=True)
+                measured = nightly_load(landing, warehouse, workdir / "dagster_home", workdir / f"a-{size}-{years}y-{archive}.log", env)
+                nights.append(
+                    night_from(f"(a) full, {label}{suffix}", count_lines(source), regional_files(source), measured, warehouse, years)
+                )
+                print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
+                if size == largest and (incremental or incremental_files):
+                    nights.append(
+                        incremental_night(landing, warehouse, workdir, size, incremental, incremental_files, seed, archive, years)
+                    )
+            if size != largest:
+                continue
+            print("[bench] (c) the floor: one DuckDB script on the same exports ...", flush=True)
+            measured = floor(source, workdir / "floor.duckdb", workdir / f"c-{size}-{years}y.log")
+            if measured.returncode != 0:
+                raise SystemExit(f"the floor failed:\n{measured.output[-4000:]}")
+            lines = count_lines(source)
+            nights.append(Night(f"(c) floor, {label}", lines, 0, measured.seconds, measured.peak_rss / 2**20, lines, years=years))
             print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
-            if size == largest and (incremental or incremental_files):
-                nights.append(incremental_night(landing, warehouse, workdir, size, incremental, incremental_files, seed, archive))
-        if size != largest:
-            continue
-        print("[bench] (c) the floor: one DuckDB script on the same exports ...", flush=True)
-        measured = floor(source, workdir / "floor.duckdb", workdir / f"c-{size}.log")
-        if measured.returncode != 0:
-            raise SystemExit(f"the floor failed:\n{measured.output[-4000:]}")
-        nights.append(
-            Night(f"(c) floor, {size:,}", count_lines(source), 0, measured.seconds, measured.peak_rss / 2**20, count_lines(source))
-        )
-        print(f"[bench]     {nights[-1].seconds:.1f} s, peak RSS {nights[-1].peak_rss_mb:,.0f} MB", flush=True)
     return {"nights": [asdict(n) | {"rows_per_second": round(n.rows_per_second)} for n in nights], "ratios": ratios(nights)}
 
 
 def incremental_night(
-    landing: Path, warehouse: Path, workdir: Path, size: int, submissions: int, files: int, seed: int, archive: str = "plain"
+    landing: Path,
+    warehouse: Path,
+    workdir: Path,
+    size: int,
+    submissions: int,
+    files: int,
+    seed: int,
+    archive: str = "plain",
+    years: int = 1,
 ) -> Night:
     suffix = ENCRYPTED if archive == "encrypted" else ""
     print(f"[bench] (b) incremental night: {submissions:,} submissions and {files} regional files{suffix} ...", flush=True)
     added, written = national.incremental(landing, size, seed, submissions, files)
-    measured = nightly_load(
-        landing, warehouse, workdir / "dagster_home", workdir / f"b-{size}-{archive}.log", archive_environment(workdir, archive)
-    )
-    night = night_from(f"(b) incremental on {size:,}{suffix}", added, written, measured, warehouse)
+    log = workdir / f"b-{size}-{years}y-{archive}.log"
+    measured = nightly_load(landing, warehouse, workdir / "dagster_home", log, archive_environment(workdir, archive))
+    night = night_from(f"(b) incremental on {history(size, years)}{suffix}", added, written, measured, warehouse, years)
     print(f"[bench]     {night.seconds:.1f} s, peak RSS {night.peak_rss_mb:,.0f} MB", flush=True)
     return night
 
 
 def ratios(nights: list[Night]) -> dict[str, float]:
+    """The ratios of each history (its years), and how the incremental night grows with history."""
+    by_years: dict[int, list[Night]] = {}
+    for night in nights:
+        by_years.setdefault(night.years, []).append(night)
+    if len(by_years) == 1:
+        return ratios_of_one_history(nights)
+    out = {f"{_years(years)}: {name}": value for years, group in by_years.items() for name, value in ratios_of_one_history(group).items()}
+    incrementals = [n for n in nights if n.name.startswith("(b)") and not n.name.endswith(ENCRYPTED)]
+    for smaller in incrementals[:-1]:
+        out[f"(b) {_years(smaller.years)} -> {_years(incrementals[-1].years)}"] = round(incrementals[-1].seconds / smaller.seconds, 2)
+    return out
+
+
+def ratios_of_one_history(nights: list[Night]) -> dict[str, float]:
     out = {}
     plain = {n.name: n for n in nights if not n.name.endswith(ENCRYPTED)}
     for night in nights:
@@ -238,6 +273,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="250000,500000,1000000", help="factory submissions of each full night, comma-separated")
     parser.add_argument(
+        "--years", default="1", help="fiscal years of i-Single Form history in each corpus, comma-separated (each with every size)"
+    )
+    parser.add_argument(
         "--incremental", type=int, default=10_000, help="new submissions in the incremental night (0 and 0 files: no such night)"
     )
     parser.add_argument("--incremental-files", type=int, default=30, help="new regional files in the incremental night")
@@ -248,10 +286,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    years = tuple(int(y) for y in args.years.split(","))
+    if min(years) < 1:
+        parser.error("--years: at least 1")
     args.workdir = args.workdir.resolve()  # DAGSTER_HOME and the nights' folders must be absolute
     args.workdir.mkdir(parents=True, exist_ok=True)
     archives = ("plain", "encrypted") if args.archive == "both" else (args.archive,)
-    results = benchmark(sizes, args.incremental, args.incremental_files, args.submitters, args.workdir, archives=archives)
+    results = benchmark(sizes, args.incremental, args.incremental_files, args.submitters, args.workdir, archives=archives, years_list=years)
     text = table(results)
     (args.workdir / "results.md").write_text(text, encoding="utf-8")
     (args.workdir / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

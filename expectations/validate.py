@@ -24,6 +24,7 @@ from great_expectations.data_context.types.resource_identifiers import Expectati
 from expectations import gx_duckdb
 from expectations.data_docs import make_offline
 from expectations.suites import suites
+from warehouse import duckdb_settings
 
 CONTEXT_ROOT = Path(__file__).resolve().parent  # GX's context is CONTEXT_ROOT/gx
 DATASOURCE = "warehouse"
@@ -85,8 +86,8 @@ def validate_warehouse(
     docs_dir.mkdir(parents=True, exist_ok=True)
     os.environ["DIPROM_GX_STORES"] = str(gx_dir)
     os.environ["DIPROM_GX_DOCS"] = str(docs_dir)
-    # access_mode=read_only: a reader, never a writer, of the warehouse file.
-    os.environ["DIPROM_GX_WAREHOUSE_URL"] = f"duckdb:///{warehouse_db}?access_mode=read_only"
+    # access_mode=read_only: a reader, never a writer, of the warehouse file; limited as every other (warehouse/duckdb_settings.py).
+    os.environ["DIPROM_GX_WAREHOUSE_URL"] = f"duckdb:///{warehouse_db}?access_mode=read_only{duckdb_settings.url_query()}"
 
     _forget_old_runs(gx_dir / "validations", docs_dir / "validations", RUNS_KEPT - 1)
     with _engines_disposed():

@@ -11,6 +11,7 @@ from dagster_dbt import DbtCliResource
 from packaging.version import Version
 from pydantic import PrivateAttr
 
+from warehouse import duckdb_settings
 from warehouse.layout import WarehouseLayout
 from warehouse.private_files import owner_only_umask, private_dir, tighten
 
@@ -53,7 +54,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         layout = self.layout
         layout.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(layout.warehouse_db), read_only=read_only)
+        con = duckdb_settings.connect(layout.warehouse_db, read_only=read_only)
         try:
             # DuckDB draws a progress bar on stdout for long statements: noise in a run's logs
             con.execute("SET enable_progress_bar = false")

@@ -25,11 +25,10 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from reporting.feedback.data import SUBMITTER_REGION
 from reporting.pages import write_page
 from reporting.render import render
+from warehouse import duckdb_settings
 
 INDICATORS_TH = {
     "entrepreneurs": "ผู้ประกอบการ (ราย)", "enterprises": "สถานประกอบการ (แห่ง)",
@@ -93,7 +92,7 @@ def _plain(value):
 def load_dashboard_data(analytics_db: Path) -> dict:
     """Everything the page shows, every year: {name: {"columns": [...], "rows": [[...], ...]}}."""
     data: dict = {}
-    with duckdb.connect(str(analytics_db), read_only=True) as con:
+    with duckdb_settings.connect(analytics_db, read_only=True) as con:
         con.execute(SUBMITTER_REGION)
         for name, sql in _QUERIES.items():
             result = con.execute(sql)

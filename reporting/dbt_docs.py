@@ -20,10 +20,10 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 from dbt.task.docs import DOCS_INDEX_FILE_PATH
 
 from reporting.pages import write_page
+from warehouse import duckdb_settings
 
 TRACKER_LOADER = 'i.src="//d1fc8wv8zag5ca.cloudfront.net/2.9.0/sp.js"'
 MANIFEST_SLOT, CATALOG_SLOT = '"MANIFEST.JSON INLINE DATA"', '"CATALOG.JSON INLINE DATA"'
@@ -36,7 +36,7 @@ class UnexpectedDocsPage(RuntimeError):
 
 def catalog(warehouse_db: Path, manifest: dict) -> dict:
     """dbt's catalog.json for every model, seed and source of the manifest, from DuckDB."""
-    with duckdb.connect(str(warehouse_db), read_only=True) as con:
+    with duckdb_settings.connect(warehouse_db, read_only=True) as con:
         columns: dict[tuple[str, str], dict] = {}
         for schema, table, column, position, data_type, kind in con.execute(
             """SELECT c.table_schema, c.table_name, c.column_name, c.ordinal_position, c.data_type, t.table_type

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.measure import tree_rss
-from bench.national import ERROR_RULES, MONTHS, NEXT_MONTH, incremental, write_isingleform
+from bench.national import ERROR_RULES, MONTHS, NEXT_MONTH, incremental, months_of, write_isingleform
 from bench.profile import read_profile, summary
 from tests.conftest import REPO
 
@@ -53,6 +53,22 @@ def test_the_national_corpus_breaks_every_error_rule_and_corrects_and_repeats(tm
     assert sum(r["factory_name"] == "" for r in records) > 0  # IS01
     assert sum(r["tsic_code"] == "04100" for r in records) > 0  # IS06
     assert len(ERROR_RULES) == 11
+
+
+def test_a_longer_history_adds_earlier_years_and_keeps_the_last(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    write_isingleform(one, 2_400, seed=7)
+    lines = write_isingleform(two, 2_400, seed=7, years=2)
+    assert sorted(p.name for p in (two / "isingleform").iterdir()) == ["FY2565", "FY2566"]
+    for month in MONTHS:  # the last year as in a one-year corpus, so that (b) means the same on any history
+        assert (two / "isingleform" / "FY2566" / f"{month}.jsonl").read_bytes() == (
+            one / "isingleform" / "FY2566" / f"{month}.jsonl"
+        ).read_bytes()
+    earlier = [json.loads(line) for p in sorted((two / "isingleform" / "FY2565").glob("*.jsonl")) for line in p.open(encoding="utf-8")]
+    assert {r["period"] for r in earlier} <= {*months_of(2565), MONTHS[0]}  # MONTHS[0]: IS08's period after the year
+    assert len(earlier) > 2_400 and lines == len(earlier) + sum(1 for p in (one / "isingleform").rglob("*.jsonl") for _ in p.open())
+    factories = {r["factory_id"] for r in earlier}
+    assert factories & {json.loads(line)["factory_id"] for line in (two / "isingleform" / "FY2566" / f"{MONTHS[0]}.jsonl").open()}
 
 
 def test_the_incremental_night_brings_next_month_from_known_factories(tmp_path):

@@ -5,7 +5,9 @@ conftest.examples_runs on the same files), nothing lost, nothing counted twice.
 The killed runs are separate processes; the GX checks are left out of these
 runs (they only read). The three crashes hit one warehouse in turn, so that a
 single normal run proves recovery from all of them (one recovery run instead
-of three: minutes of CI)."""
+of three: minutes of CI). They run under a 2 GB DuckDB memory limit and one
+thread, the uninterrupted run under the defaults: the published tables do not
+depend on the limits (warehouse/duckdb_settings.py)."""
 
 import os
 import shutil
@@ -18,6 +20,7 @@ import pytest
 
 from tests.conftest import REPO, materialize_nightly_load
 from warehouse.crashpoints import INTAKE_BEFORE_COMMIT, PUBLISH_BEFORE_SWAP
+from warehouse.duckdb_settings import MEMORY_LIMIT_VARIABLE, THREADS_VARIABLE
 
 pytestmark = pytest.mark.e2e
 
@@ -57,11 +60,14 @@ def _start_killable_run(landing, warehouse, crash_at=None) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def test_three_crashes_then_a_normal_run_give_the_uninterrupted_result(tmp_path, examples_dir, examples_runs):
+def test_three_crashes_then_a_normal_run_give_the_uninterrupted_result(tmp_path, examples_dir, examples_runs, monkeypatch):
     """One warehouse through three SIGKILLs in a row, as a bad night might bring
     them, each run resuming what the last left: in the intake (a file's rows
     written, not committed), while dbt builds the models, and between writing the
-    new analytics copy and renaming it. Then one normal run."""
+    new analytics copy and renaming it. Then one normal run. All four under
+    tighter DuckDB limits than the uninterrupted run's."""
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "2GB")
+    monkeypatch.setenv(THREADS_VARIABLE, "1")
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
     shutil.copytree(examples_dir, landing)
     # the uninterrupted run's personal-data key, so that owner keys compare equal

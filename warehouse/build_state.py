@@ -20,9 +20,8 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-import duckdb
-
 from sources.pii import key_fingerprint, load_or_create_key
+from warehouse import duckdb_settings
 from warehouse.layout import WarehouseLayout
 
 # What decides the tables dbt builds (tests and analyses only read them).
@@ -65,7 +64,7 @@ def _first_value(warehouse_db: Path, schema: str, table: str, sql: str):
     if not warehouse_db.exists():
         return None
     # Read-only, and closed before dbt starts: dbt refuses a file another process holds.
-    with duckdb.connect(str(warehouse_db), read_only=True) as con:
+    with duckdb_settings.connect(warehouse_db, read_only=True) as con:
         [(exists,)] = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
         ).fetchall()
@@ -107,7 +106,7 @@ def plan_build(layout: WarehouseLayout, project_dir: Path) -> BuildPlan:
 def record_build(warehouse_db: Path, fingerprint: str, full_refresh: bool) -> int:
     """After dbt succeeded: every file taken in so far is built. Returns that watermark.
     (Nothing writes raw while dbt builds: the nightly run is the warehouse's one writer.)"""
-    with duckdb.connect(str(warehouse_db)) as con:
+    with duckdb_settings.connect(warehouse_db) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS build_state")
         con.execute(
             """CREATE TABLE IF NOT EXISTS build_state.dbt_builds (

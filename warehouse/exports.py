@@ -33,6 +33,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from reporting.readable import EXCEL_MAX_ROWS, workbook_value
+from warehouse import duckdb_settings
 from warehouse.private_files import EXPORT_SET_PREFIX
 
 SET_PREFIX = EXPORT_SET_PREFIX
@@ -120,7 +121,7 @@ def write_export_set(analytics_db: Path, folder: Path, excel_max_rows: int = EXC
     target.mkdir(parents=True)
     (target / "parquet").mkdir()
     (target / "csv").mkdir()
-    with duckdb.connect(str(analytics_db), read_only=True) as con:
+    with duckdb_settings.connect(analytics_db, read_only=True) as con:
         con.execute("SET TimeZone = 'Asia/Bangkok'")  # the CSV files show moments as Bangkok clocks read them
         con.execute("SET enable_progress_bar = false")  # no bar in the night's log
         tables = _tables(con)

@@ -14,8 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
-
+from warehouse import duckdb_settings
 from warehouse.crashpoints import PUBLISH_BEFORE_SWAP, crash_point
 from warehouse.exports import swap_export_set, write_export_set
 from warehouse.private_files import share_readable
@@ -48,7 +47,7 @@ def publish_analytics(
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)  # a crashed earlier publish
     rows_by_table: dict[str, int] = {}
-    con = duckdb.connect(str(staging), config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
+    con = duckdb_settings.connect(staging, config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
     try:
         con.execute(f"ATTACH {_quote_literal(str(warehouse_db))} AS warehouse (READ_ONLY)")
         tables = con.execute(

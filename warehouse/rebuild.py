@@ -15,13 +15,12 @@ from datetime import datetime
 from itertools import groupby
 from pathlib import Path
 
-import duckdb
-
 from sources.intake import IntakeSummary, Sighting, take_in_sightings
 from sources.landing import Archive, LandedFile
 from sources.limits import IntakeLimits
 from sources.pii import load_or_create_key
 from sources.readers import all_readers
+from warehouse import duckdb_settings
 from warehouse.archive_cipher import ArchiveKeyError, TamperedArchive, key_from_environment
 from warehouse.private_files import owner_only_umask
 
@@ -52,7 +51,7 @@ def rebuild_raw(archive_dir: Path, warehouse_dir: Path, progress=print) -> list[
     limits = IntakeLimits.from_environment()  # the same limits as the nights being replayed, if set alike
     summaries = []
     load_or_create_key(warehouse_dir)  # WAREHOUSE_PII_KEY, or the pii.key copied beside the archive
-    with duckdb.connect(str(warehouse_db)) as con:
+    with duckdb_settings.connect(warehouse_db) as con:
         # consecutive sightings of one source go to its reader together; the order across sources is kept
         for source, group in groupby(manifest_sightings(old_archive), key=lambda pair: pair[0]):
             batch = [sighting for _, sighting in group]

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-import duckdb
-
+from warehouse import duckdb_settings
 from warehouse.duckdb_encryption import warehouse_encryption_line
 
 MART_ROWS = "rows/marts."  # summary key prefix: rows of each table in the marts schema
@@ -40,7 +39,7 @@ _FILES_OF_RUN = """
 
 def summarize_run(warehouse_db: Path, run_id: str) -> dict[str, int]:
     """Counts of the files this run took in, and the rows of every mart after it."""
-    with duckdb.connect(str(warehouse_db), read_only=True) as con:
+    with duckdb_settings.connect(warehouse_db, read_only=True) as con:
         cursor = con.execute(_FILES_OF_RUN, [run_id])
         names = [d[0] for d in cursor.description]
         summary = {name: int(value) for name, value in zip(names, cursor.fetchall()[0], strict=True)}

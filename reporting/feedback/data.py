@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+
+from warehouse import duckdb_settings
 
 # Region of a submitter (reference.submitters): a centre's own, the head office 0,
 # a provincial office (and the factories it follows up) its province's latest zoning.
@@ -71,7 +72,7 @@ class QualityData:
 
 
 def load_quality_data(warehouse_db: Path) -> QualityData:
-    with duckdb.connect(str(warehouse_db), read_only=True) as con:
+    with duckdb_settings.connect(warehouse_db, read_only=True) as con:
         con.execute(SUBMITTER_REGION)
         return QualityData(
             files=con.execute(_FILES).df(),

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
+from warehouse import duckdb_settings
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class DeadlineSummary:
 
 
 def latest_deadlines(warehouse_db: Path) -> DeadlineSummary:
-    with duckdb.connect(str(warehouse_db), read_only=True) as con:
+    with duckdb_settings.connect(warehouse_db, read_only=True) as con:
         [(period, due_date)] = con.execute("select max(period), max(due_date) from quality.submission_deadlines").fetchall()
         by_status = dict(
             con.execute(
