@@ -29,6 +29,8 @@ REVIEWED = {
     ("warehouse/publish.py", "target"): "schema.table built from the quoted names above",
     ("warehouse/run_summary.py", "mart"): "tables of the marts schema: dbt models",
     ("warehouse/build_state.py", "sql"): "_first_value's statement: a string literal at each call",
+    ("warehouse/duckdb_settings.py", "name"): "DuckDB's setting names, this module's constants (memory_limit, threads)",
+    ("warehouse/duckdb_settings.py", "value"): "a size matched against _SIZE, or a whole number, checked when read from the environment",
     ("checking/rules.py", "DBT_DATABASE"): "the database name dbt's compiled SQL uses, a constant",
     ("checking/rules.py", "_sql_text(str(self.seeds_db))"): "the check's cache folder (DIPROM_CHECK_CACHE or the user's cache), quoted",
     ("checking/rules.py", "schema"): "schemas of the project's seeds and models, from dbt's manifest",
