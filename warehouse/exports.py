@@ -10,7 +10,13 @@ Every table of the published copy (the `marts`, `quality` and `reference`
 schemas, nothing personal: the copy holds nothing else) is exported from that
 copy, so the exports and `analytics.duckdb` hold the same rows.
 
-A set is written whole into a folder of its own (`.exports-<time>`), then the
+A large table that grows with the years (warehouse/published_state.py
+PUBLISHED_IN_PARTS, `marts.factory_month`) is a folder of files, one per part
+(a month): `parquet/marts.factory_month/2566-10.parquet`, and its CSV likewise.
+A part that no file taken in since the previous set changed is that set's file,
+hard-linked, not written again: a night writes what arrived, not the years.
+
+A set is made complete in a folder of its own (`.exports-<time>`), then the
 link `exports` is swapped to it in one rename: a reader that resolves the link
 sees the old set or the new one, never a mix. The set it replaced is kept until
 the next publish, so a reader part-way through it can finish; older ones go.
@@ -33,10 +39,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from reporting.readable import EXCEL_MAX_ROWS, workbook_value
-from warehouse import duckdb_settings
+from warehouse import duckdb_settings, published_state
 from warehouse.private_files import EXPORT_SET_PREFIX
 
 SET_PREFIX = EXPORT_SET_PREFIX
+EXPORTS_COPY = "exports"  # the name the sets' builds are recorded under (warehouse/published_state.py)
 WORKBOOK_NAME = "kpi.xlsx"
 DICTIONARY_SHEET = "พจนานุกรมข้อมูล dictionary"
 # The workbook holds the marts an analyst reads as KPIs. factory_month has a row
@@ -71,6 +78,13 @@ class _Table:
     rows: int
     sheets: list[str] = field(default_factory=list)  # in the workbook; none: Parquet and CSV only
     workbook_note: str = ""
+    parts: list[tuple[str, int]] | None = None  # (file stem, rows) of a table published in parts; None: one file
+
+    def files(self, kind: str) -> list[str]:
+        """The set's files of this table in `kind` (parquet or csv), relative to the set."""
+        if self.parts is None:
+            return [f"{kind}/{self.qualified}.{kind}"]
+        return [f"{kind}/{self.qualified}/{stem}.{kind}" for stem, _ in self.parts]
 
     @property
     def qualified(self) -> str:
@@ -109,31 +123,79 @@ def split_description(text: str) -> tuple[str, str]:
 
 def write_exports(analytics_db: Path, exports_link: Path, excel_max_rows: int = EXCEL_MAX_ROWS) -> Path:
     """A new complete set from `analytics_db`, swapped in under `exports_link`. Returns the set's folder."""
-    new_set = write_export_set(analytics_db, exports_link.parent, excel_max_rows)
+    new_set = write_export_set(analytics_db, exports_link, excel_max_rows=excel_max_rows)
     swap_export_set(exports_link, new_set)
     return new_set
 
 
-def write_export_set(analytics_db: Path, folder: Path, excel_max_rows: int = EXCEL_MAX_ROWS) -> Path:
-    """Every table of `analytics_db` into a new `.exports-<time>` folder in `folder`, complete when this returns."""
+def write_export_set(
+    analytics_db: Path,
+    exports_link: Path,
+    warehouse_db: Path | None = None,
+    build: published_state.Build | None = None,
+    excel_max_rows: int = EXCEL_MAX_ROWS,
+) -> Path:
+    """Every table of `analytics_db` into a new `.exports-<time>` folder beside `exports_link`,
+    complete when this returns. With the warehouse and the build the copy holds, the parts
+    of a large table that nothing changed since the set `exports_link` names are linked from it."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = folder / f"{SET_PREFIX}{stamp}"
+    target = exports_link.parent / f"{SET_PREFIX}{stamp}"
     target.mkdir(parents=True)
     (target / "parquet").mkdir()
     (target / "csv").mkdir()
+    previous = exports_link.resolve() if exports_link.is_symlink() and exports_link.exists() else None
+    known_facts = _previous_file_facts(previous)
     with duckdb_settings.connect(analytics_db, read_only=True) as con:
         con.execute("SET TimeZone = 'Asia/Bangkok'")  # the CSV files show moments as Bangkok clocks read them
         con.execute("SET enable_progress_bar = false")  # no bar in the night's log
+        changes = _changes_since(con, previous, warehouse_db, build)
         tables = _tables(con)
         for table in tables:
-            _write_parquet(con, table, target / "parquet" / f"{table.qualified}.parquet")
-            _write_csv(con, table, target / "csv" / f"{table.qualified}.csv")
+            if table.qualified in published_state.PUBLISHED_IN_PARTS:
+                _write_parts(con, table, target, previous if known_facts else None, changes)
+            else:
+                _write_parquet(con, table.sql, target / table.files("parquet")[0])
+                _write_csv(con, table.sql, target / table.files("csv")[0])
         _plan_workbook(con, tables, excel_max_rows)
         _write_workbook(con, tables, target / WORKBOOK_NAME)
-    descriptor = data_package(tables, target, datetime.now(UTC))
+    descriptor = data_package(tables, target, datetime.now(UTC), known_facts)
     (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
     _fsync_tree(target)
     return target
+
+
+def _changes_since(con, previous: Path | None, warehouse_db: Path | None, build: published_state.Build | None) -> published_state.Changes:
+    """What changed since the build the previous set was written from (everything when it is unknown)."""
+    if previous is None or warehouse_db is None or build is None:
+        return published_state.Changes(None)
+    con.execute(f"ATTACH {_literal(str(warehouse_db))} AS warehouse (READ_ONLY)")
+    held = published_state.held_build(con, EXPORTS_COPY, previous.name)
+    if held is None or held.fingerprint != build.fingerprint or held.through_file_seq > build.through_file_seq:
+        return published_state.Changes(None)
+    return published_state.Changes(held)
+
+
+def _write_parts(con, table: _Table, target: Path, previous: Path | None, changes: published_state.Changes) -> None:
+    """One file per part; a part nothing changed since the previous set is that set's file, linked."""
+    column = published_state.PUBLISHED_IN_PARTS[table.qualified].column
+    counted = con.execute(f"SELECT {_quote(column)}, count(*) FROM {table.sql} GROUP BY ALL ORDER BY ALL").fetchall()
+    changed = changes.parts(con, table.qualified) if previous else None
+    table.parts = []
+    for kind in ("parquet", "csv"):
+        (target / kind / table.qualified).mkdir()
+    for part, rows in counted:
+        stem = _file_stem(part)
+        table.parts.append((stem, rows))
+        for kind, write in (("parquet", _write_parquet), ("csv", _write_csv)):
+            relative = f"{kind}/{table.qualified}/{stem}.{kind}"
+            if changed is not None and part not in changed and (previous / relative).is_file():
+                os.link(previous / relative, target / relative)
+            else:
+                write(con, f"(SELECT * FROM {table.sql} WHERE {_quote(column)} = ?)", target / relative, [part])
+
+
+def _file_stem(part) -> str:
+    return re.sub(r"[^0-9A-Za-z._-]", "_", str(part))
 
 
 def swap_export_set(exports_link: Path, new_set: Path) -> None:
@@ -168,15 +230,16 @@ def _tables(con: duckdb.DuckDBPyConnection) -> list[_Table]:
     return tables
 
 
-def _write_parquet(con, table: _Table, path: Path) -> None:
-    con.execute(f"COPY (SELECT * FROM {table.sql}) TO {_literal(str(path))} (FORMAT parquet, COMPRESSION zstd)")
+def _write_parquet(con, relation: str, path: Path, parameters: list | None = None) -> None:
+    con.execute(f"COPY (SELECT * FROM {relation}) TO {_literal(str(path))} (FORMAT parquet, COMPRESSION zstd)", parameters or [])
 
 
-def _write_csv(con, table: _Table, path: Path) -> None:
+def _write_csv(con, relation: str, path: Path, parameters: list | None = None) -> None:
     plain = path.with_name(f".{path.name}.plain")
     con.execute(
-        f"COPY (SELECT * FROM {table.sql}) TO {_literal(str(plain))} "
-        f"(FORMAT csv, HEADER, TIMESTAMPFORMAT {_literal(_CSV_TIMESTAMP_FORMAT)})"
+        f"COPY (SELECT * FROM {relation}) TO {_literal(str(plain))} "
+        f"(FORMAT csv, HEADER, TIMESTAMPFORMAT {_literal(_CSV_TIMESTAMP_FORMAT)})",
+        parameters or [],
     )
     with path.open("wb") as out, plain.open("rb") as source:
         out.write(_UTF8_BOM)
@@ -225,7 +288,7 @@ def _write_workbook(con, tables: list[_Table], path: Path) -> None:
     _header(dictionary, ["ตาราง / table", "คอลัมน์ / column", "ชนิด / type", "คำอธิบาย", "description",
                          "อยู่ที่ / where in this workbook", "Parquet", "CSV"])  # fmt: skip
     for table in tables:
-        files = [f"parquet/{table.qualified}.parquet", f"csv/{table.qualified}.csv"]
+        files = [f"{kind}/{table.qualified}" + (f".{kind}" if table.parts is None else f"/*.{kind}") for kind in ("parquet", "csv")]
         thai, english = split_description(table.description)
         dictionary.append([table.qualified, "", "", thai, english, table.workbook_note, *files])
         for name, duckdb_type, comment in table.columns:
@@ -265,21 +328,40 @@ def _file_facts(path: Path) -> dict:
     return {"bytes": path.stat().st_size, "hash": f"sha256:{digest.hexdigest()}"}
 
 
-def data_package(tables: list[_Table], folder: Path, created: datetime) -> dict:
-    """The Frictionless Data Package descriptor of one set: a resource per file (and per workbook sheet)."""
+def _previous_file_facts(previous: Path | None) -> dict[str, dict]:
+    """The bytes and hash of each file of the previous set, by path, from its descriptor (a linked file is the same file)."""
+    try:
+        descriptor = json.loads((previous / "datapackage.json").read_text(encoding="utf-8")) if previous else {}
+    except (OSError, ValueError):
+        return {}
+    return {r["path"]: {"bytes": r["bytes"], "hash": r["hash"]} for r in descriptor.get("resources", []) if "hash" in r}
+
+
+def data_package(tables: list[_Table], folder: Path, created: datetime, known_facts: dict[str, dict] | None = None) -> dict:
+    """The Frictionless Data Package descriptor of one set: a resource per file (and per workbook sheet).
+    `known_facts`: the previous set's file facts, used for a file linked from it."""
+    known_facts = known_facts or {}
+
+    def facts(path: str) -> dict:
+        linked = path in known_facts and (folder / path).stat().st_nlink > 1
+        return known_facts[path] if linked else _file_facts(folder / path)
+
     resources = []
     for table in tables:
         common = {"title": table.qualified, "description": table.description, "schema": _schema(table)}
-        parquet, csv = f"parquet/{table.qualified}.parquet", f"csv/{table.qualified}.csv"
-        resources.append({
-            "name": _resource_name(f"{table.qualified}-parquet"), "path": parquet, "type": "table",
-            "format": "parquet", "mediatype": "application/vnd.apache.parquet", **common,
-            **_file_facts(folder / parquet), "rows": table.rows,
-        })  # fmt: skip
-        resources.append({
-            "name": _resource_name(f"{table.qualified}-csv"), "path": csv, "type": "table", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8-sig", **common, **_file_facts(folder / csv), "rows": table.rows,
-        })  # fmt: skip
+        pieces = [("", table.rows)] if table.parts is None else table.parts
+        for (stem, rows), parquet, csv in zip(pieces, table.files("parquet"), table.files("csv"), strict=True):
+            named = f"{table.qualified}-{stem}" if stem else table.qualified
+            titled = {"title": f"{table.qualified} ({stem})"} if stem else {}
+            resources.append({
+                "name": _resource_name(f"{named}-parquet"), "path": parquet, "type": "table",
+                "format": "parquet", "mediatype": "application/vnd.apache.parquet", **common, **titled,
+                **facts(parquet), "rows": rows,
+            })  # fmt: skip
+            resources.append({
+                "name": _resource_name(f"{named}-csv"), "path": csv, "type": "table", "format": "csv",
+                "mediatype": "text/csv", "encoding": "utf-8-sig", **common, **titled, **facts(csv), "rows": rows,
+            })  # fmt: skip
         for sheet in table.sheets:
             resources.append({
                 "name": _resource_name(f"{WORKBOOK_NAME}-{sheet}"), "path": WORKBOOK_NAME, "type": "table",

@@ -1,0 +1,134 @@
+"""What each published copy holds: the build it was published from.
+
+Publishing brings a copy up to date with what changed since that build
+(warehouse/publish.py), so it must know, for a file or an export set it finds
+on disk, which build it holds. The record is kept in the warehouse file
+(`build_state.published_copies`), keyed by the copy's identity on disk (inode,
+size and modification time for a file, the folder's name for an export set): a
+copy changed or replaced since, or a warehouse rebuilt from the archive, has no
+record that matches, and is then written whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse import duckdb_settings
+
+RECORDS_KEPT = 4  # per copy: the copy in use, the spare, and a night's slack
+
+
+@dataclass(frozen=True)
+class Build:
+    """A successful dbt build: files taken in up to `through_file_seq`, by the project `fingerprint`."""
+
+    through_file_seq: int
+    fingerprint: str
+
+
+def last_build(con) -> Build | None:
+    """The warehouse's last successful build (warehouse/build_state.py), from a connection that sees it as `warehouse`."""
+    if not _has_table(con, "warehouse", "build_state", "dbt_builds"):
+        return None
+    rows = con.execute(
+        """SELECT built_through_file_seq, project_fingerprint FROM warehouse.build_state.dbt_builds
+           ORDER BY built_through_file_seq DESC, built_at DESC LIMIT 1"""
+    ).fetchall()
+    return Build(*rows[0]) if rows else None
+
+
+def file_identity(path: Path) -> str:
+    status = path.stat()
+    return f"inode {status.st_ino}, {status.st_size} bytes, modified {status.st_mtime_ns}"
+
+
+def held_build(con, copy: str, identity: str) -> Build | None:
+    """The build the copy `copy` with this identity was published from; None when unknown."""
+    if not _has_table(con, "warehouse", "build_state", "published_copies"):
+        return None
+    rows = con.execute(
+        """SELECT through_file_seq, project_fingerprint FROM warehouse.build_state.published_copies
+           WHERE copy = ? AND identity = ? ORDER BY published_at DESC LIMIT 1""",
+        [copy, identity],
+    ).fetchall()
+    return Build(*rows[0]) if rows else None
+
+
+def record(warehouse_db: Path, copy: str, identity: str, build: Build | None) -> None:
+    """After a copy was published from `build`: remember it (older records of the copy are forgotten)."""
+    if build is None:
+        return
+    with duckdb_settings.connect(warehouse_db) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS build_state")
+        con.execute(
+            """CREATE TABLE IF NOT EXISTS build_state.published_copies (
+                    copy VARCHAR NOT NULL,
+                    identity VARCHAR NOT NULL,
+                    through_file_seq BIGINT NOT NULL,
+                    project_fingerprint VARCHAR NOT NULL,
+                    published_at TIMESTAMPTZ NOT NULL)"""
+        )
+        con.execute(
+            "INSERT INTO build_state.published_copies VALUES (?, ?, ?, ?, ?)",
+            [copy, identity, build.through_file_seq, build.fingerprint, datetime.now(UTC)],
+        )
+        con.execute(
+            """DELETE FROM build_state.published_copies WHERE copy = ? AND published_at NOT IN (
+                   SELECT published_at FROM build_state.published_copies WHERE copy = ? ORDER BY published_at DESC LIMIT ?)""",
+            [copy, copy, RECORDS_KEPT],
+        )
+
+
+def _has_table(con, database: str, schema: str, table: str) -> bool:
+    [(count,)] = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ?", [database, schema, table]
+    ).fetchall()
+    return count > 0
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A published table kept up to date part by part: `column` is the part a row
+    belongs to, and `changes` a warehouse relation with `file_seq` and `column`:
+    the parts of the table that each file taken in changed."""
+
+    column: str
+    changes: str
+
+
+PUBLISHED_IN_PARTS = {
+    # A factory-month's row changes only when its current submission does, and a
+    # new current submission is one of a file taken in since (a new seed or owner
+    # key is a new project fingerprint: everything is published again).
+    "marts.factory_month": Parts("period", "intermediate.int_isf_current"),
+    # Submissions are only ever added, with their file.
+    "checking.isf_submissions": Parts("file_seq", "checking.isf_submissions"),
+}
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed in the warehouse since the build a copy holds; `since` None: everything."""
+
+    since: Build | None
+
+    def parts(self, con: duckdb.DuckDBPyConnection, table: str) -> list | None:
+        """The parts of `table` to publish again, or None for the whole table. `con` sees the warehouse as `warehouse`."""
+        parts = PUBLISHED_IN_PARTS.get(table)
+        if self.since is None or parts is None:
+            return None
+        schema, name = parts.changes.split(".")
+        rows = con.execute(
+            f"SELECT DISTINCT {quote_identifier(parts.column)} FROM warehouse.{quote_identifier(schema)}.{quote_identifier(name)}"
+            " WHERE file_seq > ? ORDER BY ALL",
+            [self.since.through_file_seq],
+        ).fetchall()
+        return [part for (part,) in rows]
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
