@@ -23,6 +23,7 @@ the old copy and the old exports in place.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -76,6 +77,9 @@ def publish_analytics(
         swap_export_set(exports_link, new_exports)
     _swap(new_copy, analytics_db, spare)
     published_state.record(warehouse_db, copy, identity, build)
+    if not spare.exists():  # the first copy: its twin is the spare, so that the next night need not write all again
+        _copy_as_spare(analytics_db, spare)
+        published_state.record(warehouse_db, copy, published_state.file_identity(spare), build)
     if new_exports:
         published_state.record(warehouse_db, EXPORTS_COPY, new_exports.name, build)
     return rows_by_table
@@ -91,6 +95,15 @@ def _swap(new_copy: Path, analytics_db: Path, spare: Path) -> None:
     if keeping.exists():
         keeping.chmod(OWNER_FILE)  # no longer the analysts' copy: the warehouse's own again
         os.replace(keeping, spare)
+
+
+def _copy_as_spare(analytics_db: Path, spare: Path) -> None:
+    partial = spare.with_name(spare.name + ".partial")
+    shutil.copyfile(analytics_db, partial)
+    partial.chmod(OWNER_FILE)
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, spare)
 
 
 def _finish_an_interrupted_swap(analytics_db: Path, spare: Path) -> None:
