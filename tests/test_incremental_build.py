@@ -28,7 +28,7 @@ from warehouse.build_state import build_fingerprint, record_build
 
 pytestmark = pytest.mark.e2e
 
-DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "quality", "quarantine")
+DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "quality", "quarantine", "checking")
 
 NATURAL_PERSON = "3100600445635"  # an owner id that only ever appears as its keyed hash
 ROTATED_KEY = "a new key from the vault"

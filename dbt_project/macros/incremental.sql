@@ -40,3 +40,9 @@
     select distinct factory_id, period from {{ ref('int_isf_submissions') }}
     where submission_status = 'accepted' and file_seq > {{ isf_built_through() }}
 {%- endmacro %}
+
+{#- Each factory this night's accepted submissions touch, with the earliest
+    period they touch: its months from then on may judge differently. -#}
+{% macro isf_touched_factories_from() -%}
+    select factory_id, min(period) as first_period from ({{ isf_touched_factory_months() }}) group by factory_id
+{%- endmacro %}

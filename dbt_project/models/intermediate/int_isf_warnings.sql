@@ -4,47 +4,53 @@
 -- median above 0). Every accepted submission is judged, so a warning stays
 -- with a submission even after a correction replaces it in the marts.
 --
--- Incremental: a factory's warnings depend on its own months alone; each night
--- judges again every accepted submission of the factories it touched (a
--- correction of an earlier month can raise or remove a later month's warning).
-{{ isf_incremental_config("factory_id in (select factory_id from ({{ isf_touched_factory_months() }}))") }}
+-- The baseline is a running median over the factory's current months, one per
+-- period: a window, which DuckDB computes factory by factory, where a join of
+-- every submission with every earlier month held 4 years of history in memory
+-- at once. Every accepted submission has its factory-month's current row (the
+-- current one is chosen among the accepted), whose earlier months are its own.
+--
+-- Incremental: a factory's warnings depend on its own months alone, and a month
+-- only on the months before it; each night judges again the accepted
+-- submissions of the factories it touched from the earliest period it touched
+-- (a correction of an earlier month can raise or remove a later month's
+-- warning, never an earlier one's).
+{{ isf_incremental_config("(file_seq, record_number) in (select (file_seq, record_number) from {{ ref('int_isf_submissions') }} as submissions semi join ({{ isf_touched_factories_from() }}) as touched on touched.factory_id = submissions.factory_id and submissions.period >= touched.first_period)") }}
 with measured as (
     select
         file_seq, record_number, factory_id, period, electricity_kwh_text, production_value_baht_text,
         electricity_kwh
             / nullif(workers_thai_male + workers_thai_female + workers_foreign_male + workers_foreign_female, 0)
             as electricity_per_worker,
-        production_value_baht,
-        submission_status
+        production_value_baht
     from {{ ref('int_isf_submissions') }}
     where submission_status = 'accepted'
     {%- if is_incremental() %}
-      and factory_id in (select factory_id from ({{ isf_touched_factory_months() }}))
+      and factory_id in (select factory_id from ({{ isf_touched_factories_from() }}))
     {%- endif %}
-),
-
-current_months as (
-    select measured.*
-    from measured
-    join {{ ref('int_isf_current') }} as current using (file_seq, record_number)
 ),
 
 baselines as (
     select
-        measured.file_seq,
-        measured.record_number,
-        count(earlier.electricity_per_worker) as electricity_months,
-        median(earlier.electricity_per_worker) as electricity_median,
-        count(earlier.production_value_baht) as production_months,
-        median(earlier.production_value_baht) as production_median
+        factory_id,
+        period,
+        count(electricity_per_worker) over earlier as electricity_months,
+        median(electricity_per_worker) over earlier as electricity_median,
+        count(production_value_baht) over earlier as production_months,
+        median(production_value_baht) over earlier as production_median
     from measured
-    join current_months as earlier
-        on earlier.factory_id = measured.factory_id and earlier.period < measured.period
-    group by all
+    semi join {{ ref('int_isf_current') }} as current using (file_seq, record_number)
+    window earlier as (partition by factory_id order by period rows between unbounded preceding and 1 preceding)
 ),
 
 judged as (
-    select * from measured join baselines using (file_seq, record_number)
+    select measured.*, baselines.* exclude (factory_id, period)
+    from measured
+    join baselines using (factory_id, period)
+    {%- if is_incremental() %}
+    semi join ({{ isf_touched_factories_from() }}) as touched
+        on touched.factory_id = measured.factory_id and measured.period >= touched.first_period
+    {%- endif %}
 )
 
 select file_seq, record_number, factory_id, 'IS12' as rule_id, 'electricity_kwh' as column_name, electricity_kwh_text as value,

@@ -1,4 +1,11 @@
 -- One row per month, province, location type and TSIC section.
+--
+-- Incremental: a month's rows are its factory_month rows summed, and
+-- factory_month changes only in the factory-months a night's accepted
+-- submissions touch (or is rebuilt whole); each night sums again the months
+-- they touch.
+{{ isf_incremental_config("period in (select period from ({{ isf_touched_factory_months() }}))") }}
+-- depends_on: {{ ref('int_isf_submissions') }}
 select
     period,
     fiscal_year,
@@ -11,4 +18,7 @@ select
     round(sum(production_value_baht) / 1e6, 3) as production_value_mb,
     round(sum(electricity_kwh) / 1000, 3) as electricity_mwh
 from {{ ref('factory_month') }}
+{%- if is_incremental() %}
+where period in (select period from ({{ isf_touched_factory_months() }}))
+{%- endif %}
 group by all
