@@ -15,7 +15,8 @@ warning on staged data (bad input is quarantined, it never fails a run); a
 critical failure means the warehouse itself is wrong.
 
 Regex expectations run as DuckDB's `~`, a full match (expectations/gx_duckdb.py).
-Custom SQL (`UnexpectedRowsExpectation`) reads `{batch}`, the table itself.
+Custom SQL (`UnexpectedRowsExpectation`) reads `{batch}`: the table itself, or
+for a table that grows with history, its rows new tonight (expectations/new_rows.py).
 """
 
 import json
@@ -217,8 +218,9 @@ def industry_by_province() -> list:
         _rows_not_matching(
             "factories counts the distinct factories of factory_month in the same cell.",
             ["period", "province_code", "location_type", "tsic_section", "factories"],
+            # only the periods of the batch: a night validates the periods it touched (expectations/new_rows.py)
             "select period, province_code, location_type, tsic_section, count(distinct factory_id) as factories "
-            "from marts.factory_month group by all",
+            "from marts.factory_month where period in (select period from {batch}) group by all",
         ),
     ]
 

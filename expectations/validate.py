@@ -4,7 +4,9 @@ GX reads the DuckDB file itself, read-only, through its SQL datasource (with
 the adaptations of gx_duckdb.py): the tables are never copied into pandas.
 The suites and the tables they guard come from dbt's manifest and
 expectations/suites.py; GX's context is expectations/gx's configuration, written
-for each run beside GX's stores with one table asset per validated table.
+for each run beside GX's stores with one asset per validated table: the table,
+or for a table that grows with history, a query of its rows new since the last
+validation that passed (expectations/new_rows.py).
 Every SQLAlchemy engine GX makes is disposed before `validate_warehouse`
 returns, because dbt will not start while any process holds the file.
 """
@@ -23,17 +25,20 @@ from great_expectations.data_context.types.resource_identifiers import Expectati
 
 from expectations import gx_duckdb
 from expectations.data_docs import make_offline
+from expectations.new_rows import new_rows_query
 from expectations.suites import suites
 from warehouse import duckdb_settings
+from warehouse.build_state import record_validation, validation_scope
 
 CONTEXT_ROOT = Path(__file__).resolve().parent  # GX's context is CONTEXT_ROOT/gx
 DATASOURCE = "warehouse"
-BATCH_DEFINITION = "whole table"
+BATCH_DEFINITION = "validated rows"
 EXAMPLES_PER_FAILURE = 5
 # Validation results (and their Data Docs pages) kept per suite. GX rebuilds the
 # Data Docs index from every stored result, so an unbounded history would make
 # each night slower than the last.
 RUNS_KEPT = 30
+RUN_STORES = ("expectations", "validation_definitions", "checkpoints")  # under DIPROM_GX_STORES, as expectations/gx configures them
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class SuiteOutcome:
     evaluated: int
     failures: tuple[FailedExpectation, ...]
     docs_page: str | None  # relative to the Data Docs folder
+    rows: str  # which rows were validated: the whole table, or those new since a file
+    row_count: int | None  # how many, as GX counted them (None: no expectation counts rows)
 
     @property
     def passed(self) -> bool:
@@ -70,9 +77,11 @@ def validate_warehouse(
     tables: Iterable[str] | None = None,
     context_root: Path = CONTEXT_ROOT,
     progress: Callable[[str], None] = lambda message: None,
+    since: int = 0,
 ) -> dict[str, SuiteOutcome]:
     """Validate each table (by default every validated one) against its suite;
-    Data Docs into `docs_dir`; GX's stores in `gx_dir`."""
+    Data Docs into `docs_dir`; GX's stores in `gx_dir`. A table that grows with
+    history is validated on its rows of the files after `since` (0: all)."""
     gx_duckdb.install()
     expectations_of = suites(manifest_path)
     tables = list(expectations_of if tables is None else tables)
@@ -82,7 +91,8 @@ def validate_warehouse(
     if not (context_root / "gx" / "great_expectations.yml").is_file():
         raise FileNotFoundError(f"no Great Expectations context at {context_root / 'gx'}")
     gx_dir.mkdir(parents=True, exist_ok=True)
-    run_root = _context_for_this_run(context_root, gx_dir, tables)
+    queries = {table: new_rows_query(table, since) for table in tables}
+    run_root = _context_for_this_run(context_root, gx_dir, queries)
     docs_dir.mkdir(parents=True, exist_ok=True)
     os.environ["DIPROM_GX_STORES"] = str(gx_dir)
     os.environ["DIPROM_GX_DOCS"] = str(docs_dir)
@@ -90,16 +100,21 @@ def validate_warehouse(
     os.environ["DIPROM_GX_WAREHOUSE_URL"] = f"duckdb:///{warehouse_db}?access_mode=read_only{duckdb_settings.url_query()}"
 
     _forget_old_runs(gx_dir / "validations", docs_dir / "validations", RUNS_KEPT - 1)
+    # The suites, validation definitions and checkpoint are this run's code, written
+    # anew: GX's add_or_update would compare each stored expectation with each new
+    # one (seconds a night) only to replace them.
+    for store in RUN_STORES:
+        shutil.rmtree(gx_dir / store, ignore_errors=True)
     with _engines_disposed():
         context = gx.get_context(mode="file", project_root_dir=str(run_root))
         datasource = context.data_sources.get(DATASOURCE)
         definitions, run_suites = [], []
         for table in tables:
-            suite = context.suites.add_or_update(gx.ExpectationSuite(name=table, expectations=expectations_of[table]))
+            suite = context.suites.add(gx.ExpectationSuite(name=table, expectations=expectations_of[table]))
             run_suites.append(suite)
             batch = datasource.get_asset(table).get_batch_definition(BATCH_DEFINITION)
-            definitions.append(context.validation_definitions.add_or_update(gx.ValidationDefinition(name=table, data=batch, suite=suite)))
-        checkpoint = context.checkpoints.add_or_update(
+            definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite)))
+        checkpoint = context.checkpoints.add(
             gx.Checkpoint(
                 name="nightly_load",
                 validation_definitions=definitions,
@@ -127,23 +142,44 @@ def validate_warehouse(
             evaluated=len(suite_result.results),
             failures=tuple(_failure(r) for r in suite_result.results if not r.success),
             docs_page=_docs_page(docs_dir, identifier),
+            rows="whole table" if queries[table] is None else f"new since file {since}",
+            row_count=max(
+                (r.result["element_count"] for r in suite_result.results if (r.result or {}).get("element_count") is not None), default=None
+            ),
         )
     return outcomes
 
 
-def _context_for_this_run(context_root: Path, gx_dir: Path, tables: list[str]) -> Path:
-    """The context's configuration with one table asset per validated table, under
-    GX's stores. (Written before GX opens it: added through GX, each asset would
-    rewrite the file and query the warehouse, seconds a night.)"""
+def validate_night(
+    warehouse_db: Path, gx_dir: Path, docs_dir: Path, manifest_path: Path, progress: Callable[[str], None] = lambda message: None
+) -> dict[str, SuiteOutcome]:
+    """Validate every validated table, those that grow with history on their rows
+    of the files since the last validation that passed. Then, if nothing failed
+    critically, record that every row built so far is validated: a failed or
+    interrupted night leaves its rows to the next (warehouse/build_state.py)."""
+    scope = validation_scope(warehouse_db)
+    outcomes = validate_warehouse(warehouse_db, gx_dir, docs_dir, manifest_path, progress=progress, since=scope.since)
+    if not any(outcome.blocking for outcome in outcomes.values()):
+        record_validation(warehouse_db, scope)  # GX's engines are closed: the file is free to write
+    return outcomes
+
+
+def _context_for_this_run(context_root: Path, gx_dir: Path, queries: dict[str, str | None]) -> Path:
+    """The context's configuration with one asset per validated table, under GX's
+    stores: the table, or the query of its rows to validate. (Written before GX
+    opens it: added through GX, each asset would rewrite the file and query the
+    warehouse, seconds a night.)"""
     config = yaml.safe_load((context_root / "gx" / "great_expectations.yml").read_text(encoding="utf-8"))
     config["fluent_datasources"][DATASOURCE]["assets"] = {
         table: {
-            "type": "table",
-            "schema_name": table.split(".")[0],
-            "table_name": table.split(".")[1],
+            **(
+                {"type": "table", "schema_name": table.split(".")[0], "table_name": table.split(".")[1]}
+                if query is None
+                else {"type": "query", "query": query}
+            ),
             "batch_definitions": {BATCH_DEFINITION: {"partitioner": None}},
         }
-        for table in tables
+        for table, query in queries.items()
     }
     run_root = gx_dir / "context"
     (run_root / "gx").mkdir(parents=True, exist_ok=True)

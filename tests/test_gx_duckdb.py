@@ -38,6 +38,7 @@ EXPECTATIONS = [
 ]
 # Types hold on both tables by construction; checked against a wrong type instead.
 TYPE_CHECKS = [("id", "INTEGER"), ("code", "VARCHAR"), ("value", "NUMERIC")]
+TABLE, QUERY = "table", "query"  # a whole table, or a query of its rows (expectations/new_rows.py)
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +53,28 @@ def batches(tmp_path_factory):
     gx_duckdb.install()
     context = gx.get_context(mode="ephemeral")
     source = context.data_sources.add_sql("t", connection_string=f"duckdb:///{db}?access_mode=read_only")
+    # a night's new rows: a query, read into a temporary table as expectations/gx's datasource does
+    queries = context.data_sources.add_sql("q", connection_string=f"duckdb:///{db}?access_mode=read_only", create_temp_table=True)
     yield (
         db,
         {
-            name: source.add_table_asset(name, table_name=name, schema_name="checked").add_batch_definition_whole_table("all").get_batch()
-            for name in ("good", "bad")
+            **{
+                (TABLE, name): source.add_table_asset(name, table_name=name, schema_name="checked")
+                .add_batch_definition_whole_table("all")
+                .get_batch()
+                for name in ("good", "bad")
+            },
+            **{
+                (QUERY, name): queries.add_query_asset(name, query=f"select * from checked.{name} where id > 0")
+                .add_batch_definition_whole_table("all")
+                .get_batch()
+                for name in ("good", "bad")
+            },
         },
     )
-    source.get_execution_engine().close()
-    source.get_engine().dispose()
+    for datasource in (source, queries):
+        datasource.get_execution_engine().close()
+        datasource.get_engine().dispose()
 
 
 def _results(batch, expectations):
@@ -68,9 +82,10 @@ def _results(batch, expectations):
     return {r.expectation_config.type: r for r in batch.validate(suite).results}
 
 
-def test_each_expectation_type_passes_good_and_fails_bad(batches):
+@pytest.mark.parametrize("asset", [TABLE, QUERY])
+def test_each_expectation_type_passes_good_and_fails_bad(batches, asset):
     _, by_name = batches
-    good, bad = _results(by_name["good"], EXPECTATIONS), _results(by_name["bad"], EXPECTATIONS)
+    good, bad = _results(by_name[asset, "good"], EXPECTATIONS), _results(by_name[asset, "bad"], EXPECTATIONS)
     assert {t: r.success for t, r in good.items()} == {t: True for t in good}, {t: r.result for t, r in good.items() if not r.success}
     assert {t: r.success for t, r in bad.items()} == {t: False for t in bad}
     # failing for the right reason, not because the query could not run
@@ -79,14 +94,15 @@ def test_each_expectation_type_passes_good_and_fails_bad(batches):
     assert bad["unexpected_rows_expectation"].result["observed_value"] == 1
 
 
-def test_column_types_are_read_from_duckdb(batches):
+@pytest.mark.parametrize("asset", [TABLE, QUERY])
+def test_column_types_are_read_from_duckdb(batches, asset):
     _, by_name = batches
     right = [gxe.ExpectColumnValuesToBeOfType(column=c, type_=t) for c, t in TYPE_CHECKS]
     wrong = [gxe.ExpectColumnValuesToBeOfType(column=c, type_="BOOLEAN") for c, _ in TYPE_CHECKS]
     suite_right = gx.ExpectationSuite(name="types", expectations=right)
     suite_wrong = gx.ExpectationSuite(name="types_wrong", expectations=wrong)
-    assert all(r.success for r in by_name["good"].validate(suite_right).results)
-    assert not any(r.success for r in by_name["good"].validate(suite_wrong).results)
+    assert all(r.success for r in by_name[asset, "good"].validate(suite_right).results)
+    assert not any(r.success for r in by_name[asset, "good"].validate(suite_wrong).results)
 
 
 def test_the_suites_use_only_types_proven_here():

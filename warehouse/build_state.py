@@ -10,6 +10,13 @@ so is a warehouse whose owner-id key was rotated (every owner key in
 `marts.factory_month` changes with it).
 The state lives in the warehouse file itself (`build_state.dbt_builds`, one row
 per successful build), so a restored or rebuilt warehouse carries its own.
+
+The Great Expectations suites follow the same watermark: after a validation
+that passed, `build_state.gx_validations` records the build it validated, and
+the next night validates the rows of the tables that grow with history only
+for the files after it (expectations/new_rows.py). A validation that failed or
+never finished records nothing, so its rows are validated again; a full build
+rewrites every row, so the first validation after it validates everything.
 """
 
 from __future__ import annotations
@@ -118,3 +125,55 @@ def record_build(warehouse_db: Path, fingerprint: str, full_refresh: bool) -> in
         [(watermark,)] = con.execute("SELECT coalesce(max(file_seq), 0) FROM raw.landed_files").fetchall()
         con.execute("INSERT INTO build_state.dbt_builds VALUES (?, ?, ?, ?)", [datetime.now(UTC), fingerprint, full_refresh, watermark])
     return watermark
+
+
+@dataclass(frozen=True)
+class ValidationScope:
+    """What tonight's validation must cover: the rows of files after `since`
+    (0: every row), in the warehouse the last build (`build_at`, through file
+    `through`) left."""
+
+    since: int
+    through: int
+    build_at: datetime | None  # None: never built
+
+    @property
+    def everything(self) -> bool:
+        return self.since == 0
+
+
+def validation_scope(warehouse_db: Path) -> ValidationScope:
+    """The files after the last validation that passed, unless a full build came after it."""
+    with duckdb_settings.connect(warehouse_db, read_only=True) as con:
+        tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'build_state'").fetchall()}
+        if "dbt_builds" not in tables:
+            return ValidationScope(since=0, through=0, build_at=None)
+        [(through, build_at, last_full_build_at)] = con.execute(
+            """SELECT coalesce(max(built_through_file_seq), 0), max(built_at), max(built_at) FILTER (WHERE full_refresh)
+               FROM build_state.dbt_builds"""
+        ).fetchall()
+        since = 0
+        if "gx_validations" in tables:
+            [(since,)] = con.execute(
+                """SELECT coalesce(max(validated_through_file_seq), 0) FROM build_state.gx_validations
+                   WHERE build_at >= coalesce(?, build_at)""",
+                [last_full_build_at],
+            ).fetchall()
+    return ValidationScope(since=min(since, through), through=through, build_at=build_at)
+
+
+def record_validation(warehouse_db: Path, scope: ValidationScope) -> None:
+    """After a validation that passed: every row of the files through `scope.through` is validated."""
+    if scope.build_at is None:
+        return  # nothing built, nothing to carry to the next night
+    with duckdb_settings.connect(warehouse_db) as con:
+        con.execute(
+            """CREATE TABLE IF NOT EXISTS build_state.gx_validations (
+                    validated_at TIMESTAMPTZ NOT NULL,
+                    build_at TIMESTAMPTZ NOT NULL,
+                    validated_from_file_seq BIGINT NOT NULL,
+                    validated_through_file_seq BIGINT NOT NULL)"""
+        )
+        con.execute(
+            "INSERT INTO build_state.gx_validations VALUES (?, ?, ?, ?)", [datetime.now(UTC), scope.build_at, scope.since, scope.through]
+        )
