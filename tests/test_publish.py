@@ -65,7 +65,7 @@ def test_leftovers_of_a_crashed_publish_are_cleared(tmp_path):
         assert con.execute("SELECT count(*) FROM marts.kpi").fetchall() == [(2,)]
 
 
-# A warehouse with a table published in parts (warehouse/published_state.py PUBLISHED_IN_PARTS):
+# A warehouse with a table published in parts (warehouse/published_state.py IN_PARTS):
 # factory_month is the latest submission of each factory and month, among files taken in so far.
 def build_night(path: Path, files: list[list[tuple[int, str, int]]], fingerprint: str = "project-1") -> None:
     """The warehouse after `files` (each a list of (factory, period, value)) were taken in and built."""

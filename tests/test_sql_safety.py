@@ -28,10 +28,9 @@ REVIEWED = {
     ("warehouse/publish.py", "_quote_literal(comment)"): "the models' own descriptions, quoted",
     ("warehouse/publish.py", "target"): "schema.table built from the quoted names above",
     ("warehouse/publish.py", "'OR REPLACE ' if replace else ''"): "one of two keywords",
-    ("warehouse/publish.py", "column"): "the part column of PUBLISHED_IN_PARTS, a constant, quoted",
-    ("warehouse/published_state.py", "quote_identifier(parts.column)"): "PUBLISHED_IN_PARTS' part column, a constant, quoted",
-    ("warehouse/published_state.py", "quote_identifier(schema)"): "PUBLISHED_IN_PARTS' relation of changes, a constant, quoted",
-    ("warehouse/published_state.py", "quote_identifier(name)"): "the same relation's table, quoted",
+    ("warehouse/publish.py", "column"): "the part column of IN_PARTS, a constant, quoted",
+    ("warehouse/published_state.py", "column"): "IN_PARTS' part column, a constant, quoted",
+    ("warehouse/published_state.py", "parts.changes"): "IN_PARTS' relation of changes, a constant (schema.table of dbt models)",
     ("warehouse/run_summary.py", "mart"): "tables of the marts schema: dbt models",
     ("warehouse/build_state.py", "sql"): "_first_value's statement: a string literal at each call",
     ("warehouse/duckdb_settings.py", "name"): "DuckDB's setting names, this module's constants (memory_limit, threads)",
@@ -55,7 +54,7 @@ REVIEWED = {
     ("warehouse/exports.py", "_literal(_CSV_TIMESTAMP_FORMAT)"): "the module's constant, quoted",
     ("warehouse/exports.py", "where"): "a fixed WHERE with a ? parameter, or nothing",
     ("warehouse/exports.py", "_literal(str(warehouse_db))"): "the warehouse path from WAREHOUSE_DIR, quoted",
-    ("warehouse/exports.py", "_quote(column)"): "PUBLISHED_IN_PARTS' part column, a constant, quoted",
+    ("warehouse/exports.py", "_quote(column)"): "IN_PARTS' part column, a constant, quoted",
     ("warehouse/exports.py", "relation"): "a table of the published copy, quoted, or a SELECT of it with a ? parameter",
 }
 

@@ -11,7 +11,7 @@ schemas, nothing personal: the copy holds nothing else) is exported from that
 copy, so the exports and `analytics.duckdb` hold the same rows.
 
 A large table that grows with the years (warehouse/published_state.py
-PUBLISHED_IN_PARTS, `marts.factory_month`) is a folder of files, one per part
+IN_PARTS, `marts.factory_month`) is a folder of files, one per part
 (a month): `parquet/marts.factory_month/2566-10.parquet`, and its CSV likewise.
 A part that no file taken in since the previous set changed is that set's file,
 hard-linked, not written again: a night writes what arrived, not the years.
@@ -151,7 +151,7 @@ def write_export_set(
         changes = _changes_since(con, previous, warehouse_db, build)
         tables = _tables(con)
         for table in tables:
-            if table.qualified in published_state.PUBLISHED_IN_PARTS:
+            if (parts := published_state.IN_PARTS.get(table.qualified)) and parts.file_per_part:
                 _write_parts(con, table, target, previous if known_facts else None, changes)
             else:
                 _write_parquet(con, table.sql, target / table.files("parquet")[0])
@@ -177,7 +177,7 @@ def _changes_since(con, previous: Path | None, warehouse_db: Path | None, build:
 
 def _write_parts(con, table: _Table, target: Path, previous: Path | None, changes: published_state.Changes) -> None:
     """One file per part; a part nothing changed since the previous set is that set's file, linked."""
-    column = published_state.PUBLISHED_IN_PARTS[table.qualified].column
+    column = published_state.IN_PARTS[table.qualified].column
     counted = con.execute(f"SELECT {_quote(column)}, count(*) FROM {table.sql} GROUP BY ALL ORDER BY ALL").fetchall()
     changed = changes.parts(con, table.qualified) if previous else None
     table.parts = []

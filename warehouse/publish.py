@@ -7,7 +7,7 @@ nobody ever sees half of each, and no reader holds a lock the writer needs.
 The new copy is not written from nothing each night: the copy replaced the
 night before is kept as a spare (`.analytics.duckdb.spare`), and the next
 publish brings that spare up to date and swaps it in. Small tables are copied
-whole; a large table that grows with the years (published_state.PUBLISHED_IN_PARTS)
+whole; a large table that grows with the years (published_state.IN_PARTS)
 has only
 the parts that the files taken in since the spare's build changed
 (warehouse/published_state.py), so publishing follows what arrived, not the
@@ -180,7 +180,7 @@ def _copy_tables(
             # Rows in a fixed order, so that the same data gives the same table.
             con.execute(f"CREATE {'OR REPLACE ' if replace else ''}TABLE {target} AS SELECT * FROM warehouse.{target} ORDER BY ALL")
         elif parts:
-            column = _quote_identifier(published_state.PUBLISHED_IN_PARTS[f"{schema}.{table}"].column)
+            column = _quote_identifier(published_state.IN_PARTS[f"{schema}.{table}"].column)
             con.execute(f"DELETE FROM {target} WHERE list_contains(?, {column})", [parts])
             con.execute(f"INSERT INTO {target} SELECT * FROM warehouse.{target} WHERE list_contains(?, {column}) ORDER BY ALL", [parts])
         if comment:

@@ -92,21 +92,35 @@ def _has_table(con, database: str, schema: str, table: str) -> bool:
 
 @dataclass(frozen=True)
 class Parts:
-    """A published table kept up to date part by part: `column` is the part a row
-    belongs to, and `changes` a warehouse relation with `file_seq` and `column`:
-    the parts of the table that each file taken in changed."""
+    """A table that grows with the years, kept up to date part by part: `column` is
+    the part a row belongs to, and `changes` a warehouse relation with `file_seq` and
+    `column`: the parts of the table that each file taken in changed. A part no file
+    changed since a build holds the same rows as then (a new seed, owner key or
+    project is a new project fingerprint: every part is new again)."""
 
     column: str
     changes: str
+    file_per_part: bool = False  # in the exports: a file per part (a table of a million rows a year)
+
+    def changed_since(self, since: int) -> str:
+        """SQL: the rows of this table in a part that files after `since` changed."""
+        return (
+            f"{quote_identifier(self.column)} in (select {quote_identifier(self.column)} from {self.changes} where file_seq > {int(since)})"
+        )
 
 
-PUBLISHED_IN_PARTS = {
-    # A factory-month's row changes only when its current submission does, and a
-    # new current submission is one of a file taken in since (a new seed or owner
-    # key is a new project fingerprint: everything is published again).
-    "marts.factory_month": Parts("period", "intermediate.int_isf_current"),
-    # Submissions are only ever added, with their file.
+# The one list of the tables that grow with history, and how each changes: publishing
+# (warehouse/publish.py, exports.py) copies, and Great Expectations (expectations/validate.py)
+# validates, only their parts changed since the copy's or the last validation's build.
+IN_PARTS = {
+    # A submission's row is only ever added, with its file.
+    "staging.stg_isf_submissions": Parts("file_seq", "staging.stg_isf_submissions"),
     "checking.isf_submissions": Parts("file_seq", "checking.isf_submissions"),
+    # A factory-month's row changes only when its current submission does, and a
+    # new current submission is one of a file taken in since.
+    "marts.factory_month": Parts("period", "intermediate.int_isf_current", file_per_part=True),
+    # A month's cells follow from that month's factory-months alone.
+    "marts.industry_by_province": Parts("period", "intermediate.int_isf_current"),
 }
 
 
@@ -118,14 +132,12 @@ class Changes:
 
     def parts(self, con: duckdb.DuckDBPyConnection, table: str) -> list | None:
         """The parts of `table` to publish again, or None for the whole table. `con` sees the warehouse as `warehouse`."""
-        parts = PUBLISHED_IN_PARTS.get(table)
+        parts = IN_PARTS.get(table)
         if self.since is None or parts is None:
             return None
-        schema, name = parts.changes.split(".")
+        column = quote_identifier(parts.column)
         rows = con.execute(
-            f"SELECT DISTINCT {quote_identifier(parts.column)} FROM warehouse.{quote_identifier(schema)}.{quote_identifier(name)}"
-            " WHERE file_seq > ? ORDER BY ALL",
-            [self.since.through_file_seq],
+            f"SELECT DISTINCT {column} FROM warehouse.{parts.changes} WHERE file_seq > ? ORDER BY ALL", [self.since.through_file_seq]
         ).fetchall()
         return [part for (part,) in rows]
 
