@@ -180,3 +180,16 @@ def test_a_spare_a_reader_still_holds_is_left_alone_and_a_new_copy_is_written(tm
         assert published_rows(analytics) == published_rows(warehouse)
     finally:
         reader.communicate("")
+
+
+def test_a_damaged_or_unknown_spare_is_replaced_by_a_whole_copy(tmp_path):
+    warehouse, analytics = tmp_path / "warehouse.duckdb", tmp_path / "analytics.duckdb"
+    files = [[(1, "2566-01", 1)]]
+    build_night(warehouse, files)
+    publish_analytics(warehouse, analytics)
+    spare = tmp_path / ".analytics.duckdb.spare"
+    spare.write_bytes(b"not a database")  # its record no longer matches, and DuckDB cannot open it
+    files.append([(1, "2566-02", 2)])
+    build_night(warehouse, files)
+    publish_analytics(warehouse, analytics)
+    assert published_rows(analytics) == published_rows(warehouse)

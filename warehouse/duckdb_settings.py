@@ -28,10 +28,9 @@ import duckdb
 
 MEMORY_LIMIT_VARIABLE = "DIPROM_DUCKDB_MEMORY_LIMIT"
 THREADS_VARIABLE = "DIPROM_DUCKDB_THREADS"
-# None: DuckDB's own default, 80 % of the machine's memory. Not 4 GB yet: at four
-# national years int_isf_warnings' medians (an aggregate DuckDB cannot spill)
-# need more, and the night stopped (docs/benchmarks.md, "History under the memory limit").
-DEFAULT_MEMORY_LIMIT = None
+# Each DuckDB process of the night (dbt's, the run's) at most 3 GB, so that the
+# whole night, Python and all, stays within 4 GB at any history (docs/benchmarks.md).
+DEFAULT_MEMORY_LIMIT = "3GB"
 _SIZE = re.compile(r"^\d+(\.\d+)?(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)$", re.IGNORECASE)
 
 

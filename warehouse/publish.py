@@ -134,6 +134,8 @@ def _update_spare(warehouse_db: Path, spare: Path, copy: str, schemas: tuple[str
         con.execute("DETACH warehouse")
         con.execute("CHECKPOINT")
         return rows_by_table, build
+    except duckdb.Error:
+        return None  # rolled back, or the spare is damaged: a whole copy is always right
     finally:
         con.close()
 
