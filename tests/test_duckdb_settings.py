@@ -12,7 +12,7 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 
 from tests.conftest import REPO
 from warehouse import duckdb_settings
-from warehouse.duckdb_settings import MEMORY_LIMIT_VARIABLE, THREADS_VARIABLE, DuckDBLimits
+from warehouse.duckdb_settings import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_VARIABLE, THREADS_VARIABLE, DuckDBLimits
 
 SHOWN = "SELECT current_setting('memory_limit'), current_setting('threads')"
 
@@ -24,12 +24,14 @@ def tight(monkeypatch):
     return ("488.2 MiB", 1)  # as DuckDB shows 512 MB
 
 
-def test_unset_the_limits_are_duckdbs_own(monkeypatch, tmp_path):
+def test_unset_the_memory_is_the_default_limit_and_threads_duckdbs_own(monkeypatch, tmp_path):
     monkeypatch.delenv(MEMORY_LIMIT_VARIABLE, raising=False)
     monkeypatch.delenv(THREADS_VARIABLE, raising=False)
-    assert DuckDBLimits.from_environment().settings() == {}
+    assert DuckDBLimits.from_environment().settings() == {"memory_limit": DEFAULT_MEMORY_LIMIT}
     with duckdb_settings.connect(tmp_path / "w.duckdb") as con, duckdb.connect() as plain:
-        assert con.execute(SHOWN).fetchone() == plain.execute(SHOWN).fetchone()
+        [(memory, threads)] = con.execute(SHOWN).fetchall()
+        assert threads == plain.execute(SHOWN).fetchone()[1]
+        assert memory == plain.execute(f"SET memory_limit = '{DEFAULT_MEMORY_LIMIT}'; {SHOWN}").fetchone()[0]
 
 
 def test_a_plain_connection_is_limited(tight, tmp_path):

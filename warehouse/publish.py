@@ -72,6 +72,8 @@ def publish_analytics(
     identity = published_state.file_identity(new_copy)
     share_readable(new_copy)  # the analysts' copy, whatever the umask the night runs under
     new_exports = write_export_set(new_copy, exports_link, warehouse_db, build) if exports_link else None
+    if new_exports:
+        share_readable(new_exports)  # the analysts' exports, likewise
     crash_point(PUBLISH_BEFORE_SWAP)
     if new_exports:
         swap_export_set(exports_link, new_exports)
