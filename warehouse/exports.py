@@ -169,10 +169,7 @@ def _changes_since(con, previous: Path | None, warehouse_db: Path | None, build:
     if previous is None or warehouse_db is None or build is None:
         return published_state.Changes(None)
     con.execute(f"ATTACH {_literal(str(warehouse_db))} AS warehouse (READ_ONLY)")
-    held = published_state.held_build(con, EXPORTS_COPY, previous.name)
-    if held is None or held.fingerprint != build.fingerprint or held.through_file_seq > build.through_file_seq:
-        return published_state.Changes(None)
-    return published_state.Changes(held)
+    return published_state.changes_since_held(con, EXPORTS_COPY, previous.name, build)
 
 
 def _write_parts(con, table: _Table, target: Path, previous: Path | None, changes: published_state.Changes) -> None:
@@ -180,6 +177,7 @@ def _write_parts(con, table: _Table, target: Path, previous: Path | None, change
     column = published_state.IN_PARTS[table.qualified].column
     counted = con.execute(f"SELECT {_quote(column)}, count(*) FROM {table.sql} GROUP BY ALL ORDER BY ALL").fetchall()
     changed = changes.parts(con, table.qualified) if previous else None
+    changed = None if changed is None else set(changed)
     table.parts = []
     for kind in ("parquet", "csv"):
         (target / kind / table.qualified).mkdir()

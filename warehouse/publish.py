@@ -127,11 +127,12 @@ def _update_spare(warehouse_db: Path, spare: Path, copy: str, schemas: tuple[str
         return None  # a reader still has it open: DuckDB's lock, never waited on
     try:
         con.execute(f"ATTACH {_quote_literal(str(warehouse_db))} AS warehouse (READ_ONLY)")
-        build, held = published_state.last_build(con), published_state.held_build(con, copy, identity)
-        if build is None or held is None or held.fingerprint != build.fingerprint or held.through_file_seq > build.through_file_seq:
+        build = published_state.last_build(con)
+        changes = published_state.changes_since_held(con, copy, identity, build)
+        if changes.since is None:
             return None
         con.execute("BEGIN TRANSACTION")
-        rows_by_table = _copy_tables(con, schemas, published_state.Changes(held), replace=True)
+        rows_by_table = _copy_tables(con, schemas, changes, replace=True)
         con.execute("COMMIT")
         con.execute("DETACH warehouse")
         con.execute("CHECKPOINT")

@@ -58,6 +58,15 @@ def held_build(con, copy: str, identity: str) -> Build | None:
     return Build(*rows[0]) if rows else None
 
 
+def changes_since_held(con, copy: str, identity: str, build: Build | None) -> Changes:
+    """What changed since the build the copy holds, to reach `build`: everything when that
+    build is unknown, of another project, or later than `build` (a warehouse rebuilt)."""
+    held = held_build(con, copy, identity) if build else None
+    if held is None or held.fingerprint != build.fingerprint or held.through_file_seq > build.through_file_seq:
+        return Changes(None)
+    return Changes(held)
+
+
 def record(warehouse_db: Path, copy: str, identity: str, build: Build | None) -> None:
     """After a copy was published from `build`: remember it (older records of the copy are forgotten)."""
     if build is None:
