@@ -41,6 +41,7 @@ from openpyxl.styles import Font
 from reporting.readable import EXCEL_MAX_ROWS, workbook_value
 from warehouse import duckdb_settings, published_state
 from warehouse.private_files import EXPORT_SET_PREFIX
+from warehouse.sql_quoting import identifier, literal
 
 SET_PREFIX = EXPORT_SET_PREFIX
 EXPORTS_COPY = "exports"  # the name the sets' builds are recorded under (warehouse/published_state.py)
@@ -92,15 +93,7 @@ class _Table:
 
     @property
     def sql(self) -> str:
-        return f"{_quote(self.schema)}.{_quote(self.name)}"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+        return f"{identifier(self.schema)}.{identifier(self.name)}"
 
 
 def field_type(duckdb_type: str) -> str:
@@ -168,14 +161,14 @@ def _changes_since(con, previous: Path | None, warehouse_db: Path | None, build:
     """What changed since the build the previous set was written from (everything when it is unknown)."""
     if previous is None or warehouse_db is None or build is None:
         return published_state.Changes(None)
-    con.execute(f"ATTACH {_literal(str(warehouse_db))} AS warehouse (READ_ONLY)")
+    con.execute(f"ATTACH {literal(str(warehouse_db))} AS warehouse (READ_ONLY)")
     return published_state.changes_since_held(con, EXPORTS_COPY, previous.name, build)
 
 
 def _write_parts(con, table: _Table, target: Path, previous: Path | None, changes: published_state.Changes) -> None:
     """One file per part; a part nothing changed since the previous set is that set's file, linked."""
     column = published_state.IN_PARTS[table.qualified].column
-    counted = con.execute(f"SELECT {_quote(column)}, count(*) FROM {table.sql} GROUP BY ALL ORDER BY ALL").fetchall()
+    counted = con.execute(f"SELECT {identifier(column)}, count(*) FROM {table.sql} GROUP BY ALL ORDER BY ALL").fetchall()
     changed = changes.parts(con, table.qualified) if previous else None
     changed = None if changed is None else set(changed)
     table.parts = []
@@ -189,7 +182,7 @@ def _write_parts(con, table: _Table, target: Path, previous: Path | None, change
             if changed is not None and part not in changed and (previous / relative).is_file():
                 os.link(previous / relative, target / relative)
             else:
-                write(con, f"(SELECT * FROM {table.sql} WHERE {_quote(column)} = ?)", target / relative, [part])
+                write(con, f"(SELECT * FROM {table.sql} WHERE {identifier(column)} = ?)", target / relative, [part])
 
 
 def _file_stem(part) -> str:
@@ -229,14 +222,13 @@ def _tables(con: duckdb.DuckDBPyConnection) -> list[_Table]:
 
 
 def _write_parquet(con, relation: str, path: Path, parameters: list | None = None) -> None:
-    con.execute(f"COPY (SELECT * FROM {relation}) TO {_literal(str(path))} (FORMAT parquet, COMPRESSION zstd)", parameters or [])
+    con.execute(f"COPY (SELECT * FROM {relation}) TO {literal(str(path))} (FORMAT parquet, COMPRESSION zstd)", parameters or [])
 
 
 def _write_csv(con, relation: str, path: Path, parameters: list | None = None) -> None:
     plain = path.with_name(f".{path.name}.plain")
     con.execute(
-        f"COPY (SELECT * FROM {relation}) TO {_literal(str(plain))} "
-        f"(FORMAT csv, HEADER, TIMESTAMPFORMAT {_literal(_CSV_TIMESTAMP_FORMAT)})",
+        f"COPY (SELECT * FROM {relation}) TO {literal(str(plain))} (FORMAT csv, HEADER, TIMESTAMPFORMAT {literal(_CSV_TIMESTAMP_FORMAT)})",
         parameters or [],
     )
     with path.open("wb") as out, plain.open("rb") as source:

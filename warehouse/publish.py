@@ -32,6 +32,7 @@ from warehouse import duckdb_settings, published_state
 from warehouse.crashpoints import PUBLISH_BEFORE_SWAP, crash_point
 from warehouse.exports import EXPORTS_COPY, swap_export_set, write_export_set
 from warehouse.private_files import OWNER_FILE, share_readable
+from warehouse.sql_quoting import identifier, literal
 
 PUBLISHED_SCHEMAS = ("marts", "quality", "reference")
 # What the check before sending reads of earlier nights (checking/), in a file of its
@@ -42,13 +43,6 @@ CHECK_HISTORY_SCHEMAS = ("checking",)
 # so that the SQL tools analysts install themselves (the DuckDB CLI, DBeaver's
 # driver, harlequin) open it even when they bundle an older DuckDB than ours.
 STORAGE_COMPATIBILITY = "v1.4.0"
-
-
-_quote_identifier = published_state.quote_identifier
-
-
-def _quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def publish_analytics(
@@ -126,7 +120,7 @@ def _update_spare(warehouse_db: Path, spare: Path, copy: str, schemas: tuple[str
     except duckdb.Error:
         return None  # a reader still has it open: DuckDB's lock, never waited on
     try:
-        con.execute(f"ATTACH {_quote_literal(str(warehouse_db))} AS warehouse (READ_ONLY)")
+        con.execute(f"ATTACH {literal(str(warehouse_db))} AS warehouse (READ_ONLY)")
         build = published_state.last_build(con)
         changes = published_state.changes_since_held(con, copy, identity, build)
         if changes.since is None:
@@ -146,7 +140,7 @@ def _update_spare(warehouse_db: Path, spare: Path, copy: str, schemas: tuple[str
 def _write_whole(warehouse_db: Path, target: Path, schemas: tuple[str, ...]):
     con = duckdb_settings.connect(target, config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
     try:
-        con.execute(f"ATTACH {_quote_literal(str(warehouse_db))} AS warehouse (READ_ONLY)")
+        con.execute(f"ATTACH {literal(str(warehouse_db))} AS warehouse (READ_ONLY)")
         build = published_state.last_build(con)
         rows_by_table = _copy_tables(con, schemas, published_state.Changes(None), replace=False)
         con.execute("DETACH warehouse")
@@ -174,26 +168,23 @@ def _copy_tables(
     ).fetchall()
     held = set(con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall())
     for schema, table in held - {(schema, table) for schema, table, _ in tables}:
-        con.execute(f"DROP TABLE {_quote_identifier(schema)}.{_quote_identifier(table)}")
+        con.execute(f"DROP TABLE {identifier(schema)}.{identifier(table)}")
     for schema in schemas:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_identifier(schema)}")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {identifier(schema)}")
     rows_by_table: dict[str, int] = {}
     for schema, table, comment in tables:
-        target = f"{_quote_identifier(schema)}.{_quote_identifier(table)}"
+        target = f"{identifier(schema)}.{identifier(table)}"
         parts = changes.parts(con, f"{schema}.{table}") if (schema, table) in held else None
         if parts is None:
             # Rows in a fixed order, so that the same data gives the same table.
             con.execute(f"CREATE {'OR REPLACE ' if replace else ''}TABLE {target} AS SELECT * FROM warehouse.{target} ORDER BY ALL")
         elif parts:
-            column = _quote_identifier(published_state.IN_PARTS[f"{schema}.{table}"].column)
+            column = identifier(published_state.IN_PARTS[f"{schema}.{table}"].column)
             con.execute(f"DELETE FROM {target} WHERE list_contains(?, {column})", [parts])
             con.execute(f"INSERT INTO {target} SELECT * FROM warehouse.{target} WHERE list_contains(?, {column}) ORDER BY ALL", [parts])
         if comment:
-            con.execute(f"COMMENT ON TABLE {target} IS {_quote_literal(comment)}")
+            con.execute(f"COMMENT ON TABLE {target} IS {literal(comment)}")
         rows_by_table[f"{schema}.{table}"] = con.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
     for schema, table, column, comment in columns:
-        con.execute(
-            f"COMMENT ON COLUMN {_quote_identifier(schema)}.{_quote_identifier(table)}.{_quote_identifier(column)}"
-            f" IS {_quote_literal(comment)}"
-        )
+        con.execute(f"COMMENT ON COLUMN {identifier(schema)}.{identifier(table)}.{identifier(column)} IS {literal(comment)}")
     return rows_by_table

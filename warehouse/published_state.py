@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import duckdb_settings
+from warehouse.sql_quoting import identifier
 
 RECORDS_KEPT = 4  # per copy: the copy in use, the spare, and a night's slack
 
@@ -113,9 +114,7 @@ class Parts:
 
     def changed_since(self, since: int) -> str:
         """SQL: the rows of this table in a part that files after `since` changed."""
-        return (
-            f"{quote_identifier(self.column)} in (select {quote_identifier(self.column)} from {self.changes} where file_seq > {int(since)})"
-        )
+        return f"{identifier(self.column)} in (select {identifier(self.column)} from {self.changes} where file_seq > {int(since)})"
 
 
 # The one list of the tables that grow with history, and how each changes: publishing
@@ -144,12 +143,8 @@ class Changes:
         parts = IN_PARTS.get(table)
         if self.since is None or parts is None:
             return None
-        column = quote_identifier(parts.column)
+        column = identifier(parts.column)
         rows = con.execute(
             f"SELECT DISTINCT {column} FROM warehouse.{parts.changes} WHERE file_seq > ? ORDER BY ALL", [self.since.through_file_seq]
         ).fetchall()
         return [part for (part,) in rows]
-
-
-def quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
