@@ -1,12 +1,15 @@
 """The incremental i-Single Form models: nights built one on another equal the
 same warehouse rebuilt whole (`--full-refresh`), and a changed project is rebuilt whole.
 
-Three nights through Dagster's intake and the real dbt build (no reports, no GX):
+Three nights through Dagster's intake and the real dbt build (no GX):
 1. a factory's four months, January far above the three before it (IS12);
+   a regional report with a quarantined row;
 2. corrections of November and December that raise the baseline, so that
    January's warning must go; a correction of January; a re-sent line
-   (duplicate); a conflicting copy (IS09); a new factory;
-3. a line breaking record rules, and an export of a single submission.
+   (duplicate); a conflicting copy (IS09); a new factory; the report's v2,
+   which supersedes the first (RF06 on an earlier file's version);
+3. a line breaking record rules, and an export of a single submission;
+   another report with a quarantined row.
 Then the same warehouse rebuilt whole, and a night under a rotated owner-id key.
 """
 
@@ -23,7 +26,7 @@ from orchestration.assets.intake import landing_intake
 from orchestration.resources import WarehouseResource
 from sources.pii import key_fingerprint, load_or_create_key, owner_key
 from tests.conftest import query
-from tests.two_nights import jsonl, submission
+from tests.two_nights import HEADER, jsonl, submission
 from warehouse.build_state import build_fingerprint, record_build
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +38,8 @@ ROTATED_KEY = "a new key from the vault"
 
 NIGHTS = [
     {
-        "months.jsonl": jsonl(
+        "regional_reports/PIO51_result_2565-12.csv": HEADER + "ลำพูน,CE,a,1,,,\nลำพูน,CE,b,-1,,,\n",  # row 3: RR03
+        "isingleform/months.jsonl": jsonl(
             submission("M-10", "2565-10", "2022-11-05T09:00:00+07:00"),
             submission("M-11", "2565-11", "2022-12-05T09:00:00+07:00"),
             submission("M-12", "2565-12", "2023-01-05T09:00:00+07:00"),
@@ -43,7 +47,8 @@ NIGHTS = [
         ),
     },
     {
-        "corrections.jsonl": jsonl(
+        "regional_reports/PIO51_result_2565-12_v2.csv": HEADER + "ลำพูน,CE,a,2,,,\n",
+        "isingleform/corrections.jsonl": jsonl(
             submission("M-11-fix", "2565-11", "2022-12-20T09:00:00+07:00", electricity_kwh=300_000),
             submission("M-12-fix", "2565-12", "2023-01-20T09:00:00+07:00", electricity_kwh=300_000),
             submission("M-01-fix", "2566-01", "2023-02-20T09:00:00+07:00", electricity_kwh=700_000),
@@ -55,8 +60,9 @@ NIGHTS = [
         ),
     },
     {
-        "broken.jsonl": jsonl(submission("B-01", "2566-02", "2023-03-05T09:00:00+07:00", tsic_code="04100", owner_id="123")),
-        "late.json": json.dumps(submission("L-02", "2566-02", "2023-03-06T09:00:00+07:00"), ensure_ascii=False),
+        "regional_reports/PIO51_result_2565-11.csv": HEADER + "ลำพูน,,x,1,,,\n",  # row 2: RR01
+        "isingleform/broken.jsonl": jsonl(submission("B-01", "2566-02", "2023-03-05T09:00:00+07:00", tsic_code="04100", owner_id="123")),
+        "isingleform/late.json": json.dumps(submission("L-02", "2566-02", "2023-03-06T09:00:00+07:00"), ensure_ascii=False),
     },
 ]
 
@@ -92,7 +98,7 @@ def nights(tmp_path_factory):
     warnings_after = []
     for night in NIGHTS:
         for name, text in night.items():
-            (landing / "isingleform" / name).write_text(text, encoding="utf-8")
+            (landing / name).write_text(text, encoding="utf-8")
         build(landing, warehouse)
         warnings_after.append(is12_warnings(db))
     incremental = derived_tables(db)
@@ -134,7 +140,7 @@ def test_each_build_is_recorded_and_a_changed_project_is_rebuilt_whole(nights):
         (False, False),
         (True, True),
     ]
-    assert builds[4][2] == files == 4  # every file taken in is built
+    assert builds[4][2] == files == 7  # every file taken in is built
 
 
 def test_a_rotated_owner_id_key_rebuilds_every_owner_key(nights):
@@ -156,3 +162,17 @@ def test_statuses_across_nights(nights):
     assert current == {"2565-10": "M-10", "2565-11": "M-11-fix", "2565-12": "M-12-fix", "2566-01": "M-01-fix", "2566-02": "L-02"}
     rules = {rule for (rule,) in query(db, "SELECT DISTINCT rule_id FROM quality.findings")}
     assert {"IS09", "IS03", "IS06"} <= rules and "IS12" not in rules
+
+
+def test_an_earlier_reports_findings_follow_its_new_version(nights):
+    db, _, incremental, _, _ = nights
+    assert query(db, "SELECT path, status, rows_quarantined FROM quality.files WHERE source = 'regional_reports' ORDER BY path") == [
+        ("regional_reports/PIO51_result_2565-11.csv", "loaded", 1),
+        ("regional_reports/PIO51_result_2565-12.csv", "superseded", 1),
+        ("regional_reports/PIO51_result_2565-12_v2.csv", "loaded", 0),
+    ]
+    regional = sorted(
+        (path.rsplit("/", 1)[1], rule) for _, path, _, _, rule, *_ in incremental["quality.findings"] if path.startswith("regional")
+    )
+    assert regional == [("PIO51_result_2565-11.csv", "RR01"), ("PIO51_result_2565-12.csv", "RR03"), ("PIO51_result_2565-12_v2.csv", "RF06")]
+    assert sorted(row[3] for row in incremental["quarantine.quarantined_rows"] if row[2] == "regional_reports") == [2, 3]

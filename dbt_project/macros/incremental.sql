@@ -46,3 +46,15 @@
 {% macro isf_touched_factories_from() -%}
     select factory_id, min(period) as first_period from ({{ isf_touched_factory_months() }}) group by factory_id
 {%- endmacro %}
+
+{#- The accepted submissions whose IS12 warnings this night judges again (as
+    int_isf_warnings does; only accepted ones have any): those of the factories
+    it touched, from the earliest period it touched. Models built on the
+    warnings replace these and no others. -#}
+{% macro isf_rejudged_submissions() -%}
+    select submissions.file_seq, submissions.record_number, submissions.factory_id, submissions.period
+    from {{ ref('int_isf_submissions') }} as submissions
+    semi join ({{ isf_touched_factories_from() }}) as touched
+        on touched.factory_id = submissions.factory_id and submissions.period >= touched.first_period
+    where submissions.submission_status = 'accepted'
+{%- endmacro %}

@@ -1,8 +1,18 @@
 -- Every finding of every source, in one shape: the file, the row as a person
 -- sees it (null for the whole file), the rule, the column and the value.
+--
+-- Incremental: an i-Single Form record's errors are judged once, when its file
+-- arrives; its IS12 warnings change only where the night judges them again
+-- (int_isf_warnings). Regional reports are few, and a new version changes the
+-- findings of the old ones (RF06, RR08): their findings are made again whole.
+{{ isf_incremental_config("source = 'regional_reports' or file_seq > {{ isf_built_through() }} or (rule_id = 'IS12' and (file_seq, row_number) in (select (file_seq, record_number) from ({{ isf_rejudged_submissions() }})))") }}
 with all_findings as (
     select file_seq, null::integer as row_number, rule_id, column_name, value, detail_en, detail_th
     from {{ source('raw', 'file_findings') }}
+    {%- if is_incremental() %}
+    where file_seq > {{ isf_built_through() }}
+       or file_seq in (select file_seq from {{ ref('stg_landed_files') }} where source = 'regional_reports')
+    {%- endif %}
     union all
     select file_seq, row_number, rule_id, column_name, value, detail_en, detail_th
     from {{ ref('int_regional_row_errors') }}
@@ -14,13 +24,16 @@ with all_findings as (
     from {{ ref('int_regional_warnings') }}
     union all
     select file_seq, record_number, rule_id, column_name, value, detail_en, detail_th
-    from {{ ref('int_isf_record_errors') }}
+    from {{ ref('int_isf_record_errors') }} where file_seq > {{ isf_built_through() }}
     union all
     select file_seq, record_number, 'IS09', 'submission_id', submission_id, null, null
-    from {{ ref('int_isf_submissions') }} where conflicts_with_first_copy
+    from {{ ref('int_isf_submissions') }} where conflicts_with_first_copy and file_seq > {{ isf_built_through() }}
     union all
     select file_seq, record_number, rule_id, column_name, value, detail_en, detail_th
     from {{ ref('int_isf_warnings') }}
+    {%- if is_incremental() %}
+    semi join ({{ isf_rejudged_submissions() }}) as rejudged using (file_seq, record_number)
+    {%- endif %}
 )
 
 select

@@ -2,7 +2,9 @@
 -- Regional reports: by the file's submitter and period; every version sent
 -- counts (a submitter's quality includes the versions it had to replace), a
 -- re-sent identical content does not. Factories: by the provincial office that
--- follows them up (PIO + the factory id's province) and the month reported.
+-- follows them up (PIO + the factory id's province) and the month reported,
+-- summed from each file's counts (int_isf_file_quality), which a night makes
+-- for its own files only.
 with regional as (
     select
         source, submitter, period,
@@ -16,29 +18,19 @@ with regional as (
     group by all
 ),
 
-factory_warnings as (
-    select file_seq, record_number, count(*) as warnings
-    from {{ ref('int_isf_warnings') }}
-    group by all
-),
-
 factories as (
     select
         'isingleform' as source,
         offices.submitter,
-        case when regexp_full_match(submissions.period, '\d{4}-(0[1-9]|1[0-2])') then submissions.period end as period,
-        count(distinct submissions.file_seq) as files,
-        count(*) as rows_read,
-        count(*) filter (where submissions.submission_status in ('accepted', 'duplicate')) as rows_accepted,
-        count(*) filter (where submissions.submission_status = 'quarantined') as rows_quarantined,
-        coalesce(sum(factory_warnings.warnings), 0) as warnings
-    from {{ ref('int_isf_submissions') }} as submissions
-    left join factory_warnings using (file_seq, record_number)
-    -- the office of the province in digits 3-4 of a well-formed registration number
+        file_counts.period,
+        count(distinct file_counts.file_seq) as files,
+        sum(file_counts.rows_read) as rows_read,
+        sum(file_counts.rows_accepted) as rows_accepted,
+        sum(file_counts.rows_quarantined) as rows_quarantined,
+        sum(file_counts.warnings) as warnings
+    from {{ ref('int_isf_file_quality') }} as file_counts
     left join {{ ref('submitters') }} as offices
-        on offices.kind = 'provincial_office'
-       and regexp_full_match(submissions.factory_id, '[127][023]\d{12}')
-       and offices.province_code = substr(submissions.factory_id, 3, 2)
+        on offices.kind = 'provincial_office' and offices.province_code = file_counts.province_code
     group by all
 ),
 

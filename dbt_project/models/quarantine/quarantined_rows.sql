@@ -1,6 +1,12 @@
 -- Every quarantined row of every source, with the rules it broke and its raw
 -- record as received. Internal: a factory's raw record holds personal data,
 -- so this table is never published to analytics.duckdb.
+--
+-- Incremental: an i-Single Form record is quarantined, and for which rules,
+-- once, when its file arrives (IS12 is a warning); each night adds the rows of
+-- its new files, found by the file's content and path. The few regional rows
+-- are made again whole, as their findings are (int_findings).
+{{ isf_incremental_config("source = 'regional_reports' or (file_sha256, path) in (select (file_sha256, path) from {{ ref('stg_landed_files') }} where file_seq > {{ isf_built_through() }})") }}
 with quarantined as (
     select file_seq, row_number, raw_record::varchar as raw_record
     from {{ ref('int_regional_rows') }}
@@ -10,12 +16,16 @@ with quarantined as (
     from {{ ref('int_isf_submissions') }} as submission_outcomes
     join {{ source('raw', 'isingleform_records') }} as submissions using (file_seq, record_number)
     where submission_outcomes.submission_status = 'quarantined'
+      -- on both sides, so that each reads only the new files' part of its table
+      and submission_outcomes.file_seq > {{ isf_built_through() }}
+      and submissions.file_seq > {{ isf_built_through() }}
 ),
 
 broken_rules as (
     select file_seq, row_number, list(distinct rule_id order by rule_id) as rule_ids
     from {{ ref('int_findings') }}
     where severity = 'error' and row_number is not null
+      and (source = 'regional_reports' or file_seq > {{ isf_built_through() }})
     group by all
 )
 
