@@ -58,3 +58,11 @@
         on touched.factory_id = submissions.factory_id and submissions.period >= touched.first_period
     where submissions.submission_status = 'accepted'
 {%- endmacro %}
+
+{#- The findings (rows of int_findings) a night makes again: those of its new
+    files, of every regional report (few, and a new version changes the
+    findings of the old ones: RF06, RR08), and the IS12 warnings it judged again. -#}
+{% macro isf_findings_remade() -%}
+    source = 'regional_reports' or file_seq > {{ isf_built_through() }}
+    or (rule_id = 'IS12' and (file_seq, row_number) in (select (file_seq, record_number) from ({{ isf_rejudged_submissions() }})))
+{%- endmacro %}

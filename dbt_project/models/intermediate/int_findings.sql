@@ -3,9 +3,9 @@
 --
 -- Incremental: an i-Single Form record's errors are judged once, when its file
 -- arrives; its IS12 warnings change only where the night judges them again
--- (int_isf_warnings). Regional reports are few, and a new version changes the
--- findings of the old ones (RF06, RR08): their findings are made again whole.
-{{ isf_incremental_config("source = 'regional_reports' or file_seq > {{ isf_built_through() }} or (rule_id = 'IS12' and (file_seq, row_number) in (select (file_seq, record_number) from ({{ isf_rejudged_submissions() }})))") }}
+-- (int_isf_warnings). Each night makes again the findings of
+-- isf_findings_remade() (macros/incremental.sql).
+{{ isf_incremental_config("{{ isf_findings_remade() }}") }}
 with all_findings as (
     select file_seq, null::integer as row_number, rule_id, column_name, value, detail_en, detail_th
     from {{ source('raw', 'file_findings') }}
