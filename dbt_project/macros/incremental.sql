@@ -49,8 +49,8 @@
 
 {#- The accepted submissions whose IS12 warnings this night judges again (as
     int_isf_warnings does; only accepted ones have any): those of the factories
-    it touched, from the earliest period it touched. Models built on the
-    warnings replace these and no others. -#}
+    it touched, from the earliest period it touched. Found once a night
+    (int_isf_rejudged): the models built on the warnings replace these and no others. -#}
 {% macro isf_rejudged_submissions() -%}
     select submissions.file_seq, submissions.record_number, submissions.factory_id, submissions.period
     from {{ ref('int_isf_submissions') }} as submissions
@@ -64,5 +64,5 @@
     findings of the old ones: RF06, RR08), and the IS12 warnings it judged again. -#}
 {% macro isf_findings_remade() -%}
     source = 'regional_reports' or file_seq > {{ isf_built_through() }}
-    or (rule_id = 'IS12' and (file_seq, row_number) in (select (file_seq, record_number) from ({{ isf_rejudged_submissions() }})))
+    or (rule_id = 'IS12' and (file_seq, row_number) in (select (file_seq, record_number) from {{ ref('int_isf_rejudged') }}))
 {%- endmacro %}

@@ -5,6 +5,7 @@
 -- arrives; its IS12 warnings change only where the night judges them again
 -- (int_isf_warnings). Each night makes again the findings of
 -- isf_findings_remade() (macros/incremental.sql).
+-- depends_on: {{ ref('int_isf_rejudged') }}
 {{ isf_incremental_config("{{ isf_findings_remade() }}") }}
 with all_findings as (
     select file_seq, null::integer as row_number, rule_id, column_name, value, detail_en, detail_th
@@ -32,7 +33,7 @@ with all_findings as (
     select file_seq, record_number, rule_id, column_name, value, detail_en, detail_th
     from {{ ref('int_isf_warnings') }}
     {%- if is_incremental() %}
-    semi join ({{ isf_rejudged_submissions() }}) as rejudged using (file_seq, record_number)
+    semi join {{ ref('int_isf_rejudged') }} as rejudged using (file_seq, record_number)
     {%- endif %}
 )
 

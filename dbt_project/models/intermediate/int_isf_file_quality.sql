@@ -9,10 +9,11 @@
 -- (file, province, month) of earlier files holding a submission it judged again.
 {%- set province_code = "case when regexp_full_match(factory_id, '[127][023]\\d{12}') then substr(factory_id, 3, 2) end" %}
 {%- set period = "case when regexp_full_match(period, '\\d{4}-(0[1-9]|1[0-2])') then period end" %}
+-- depends_on: {{ ref('int_isf_rejudged') }}
 {#- the pre-hook renders its scope when it runs; the body, here -#}
-{%- set rejudged = "{{ isf_rejudged_submissions() }}" %}
+{%- set rejudged = "{{ ref('int_isf_rejudged') }}" %}
 {%- set rejudged_groups = "select distinct file_seq as rejudged_seq, " ~ province_code ~ " as rejudged_province, "
-                          ~ period ~ " as rejudged_period from (" ~ rejudged ~ ")" %}
+                          ~ period ~ " as rejudged_period from " ~ rejudged %}
 {%- set in_rejudged_group = "rejudged_seq = file_seq and rejudged_province is not distinct from province_code"
                             ~ " and rejudged_period is not distinct from period" %}
 {{ isf_incremental_config("file_seq > {{ isf_built_through() }} or exists (select 1 from (" ~ rejudged_groups ~ ") where " ~ in_rejudged_group ~ ")") }}
@@ -21,7 +22,7 @@
 with
 {%- if is_incremental() %}
 rejudged as (
-    {{ rejudged_groups | replace(rejudged, isf_rejudged_submissions()) }}
+    {{ rejudged_groups | replace(rejudged, ref('int_isf_rejudged')) }}
 ),
 {%- endif %}
 
