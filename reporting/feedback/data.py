@@ -53,14 +53,28 @@ _FILES = """
     order by files.source desc, region_no, submitter, files.period, files.path, files.file_sha256
 """
 
-# Per file only the findings the page shows: never all of them.
+
+def _order_key(order: str) -> str:
+    """An ORDER BY list as one struct value that sorts the same: in comparing nested values
+    DuckDB puts NULL after every value, so a NULLS FIRST column goes behind an is-not-null flag."""
+    fields = []
+    for i, item in enumerate(order.split(", ")):
+        column, *nulls = item.split()
+        fields.append(f"k{i}a := {column} is not null, k{i} := {column}" if nulls == ["nulls", "first"] else f"k{i} := {column}")
+    return f"struct_pack({', '.join(fields)})"
+
+
+# Per file only the findings the page shows, never all of them: a top-N per file
+# (an aggregate that keeps N rows a file), not a sort of every finding.
 _SHOWN_FINDINGS = f"""
-    select findings.path, findings.file_sha256, findings.row_number, findings.rule_id, findings.severity,
-        findings.message_th, findings.message_en, findings.column_name, findings.value
-    from quality.findings
-    semi join quality.files using (file_sha256, path)
-    qualify row_number() over (partition by findings.file_sha256, findings.path order by {FINDING_ORDER})
-        <= {FINDINGS_SHOWN_PER_FILE}
+    with shown as (
+        select min_by(findings, {_order_key(FINDING_ORDER)}, {FINDINGS_SHOWN_PER_FILE}) as findings
+        from quality.findings
+        semi join quality.files using (file_sha256, path)
+        group by findings.file_sha256, findings.path
+    )
+    select path, file_sha256, row_number, rule_id, severity, message_th, message_en, column_name, value
+    from (select unnest(findings, recursive := true) from shown)
     order by {FINDING_ORDER}
 """
 
