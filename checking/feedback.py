@@ -72,8 +72,8 @@ def _as_quality_tables(results: list[FileCheck]) -> Iterator[duckdb.DuckDBPyConn
         con.execute(f"create table quality.findings ({_FINDING_TYPES})")
         con.register("checked_files", files)
         con.register("checked_findings", findings)
-        con.execute(f"insert into quality.files by name select {', '.join(_FILE_COLUMNS)} from checked_files")
-        con.execute(f"insert into quality.findings by name select {', '.join(FINDING_COLUMNS)} from checked_findings")
+        con.execute("insert into quality.files by name select * from checked_files")
+        con.execute("insert into quality.findings by name select * from checked_findings")
         yield con
 
 
