@@ -187,15 +187,10 @@ def _write_workbooks(con: duckdb.DuckDBPyConnection, out_dir: Path, stale: list[
     )
     groups = itertools.groupby(findings, key=lambda row: (row[0], row[1]))
     group = next(groups, None)
-    for workbook in stale:  # in the order of the findings' stream
-        own: Iterable[tuple] = ()
-        if group is not None and group[0] == workbook:
-            own = (row[2:] for row in group[1])
-            group_done = True
-        else:
-            group_done = False
-        write_workbook(out_dir / _workbook_name(*workbook), files.get(workbook, []), own)
-        if group_done:
+    for workbook in stale:  # sorted as the findings' stream is
+        own = group is not None and group[0] == workbook
+        write_workbook(out_dir / _workbook_name(*workbook), files.get(workbook, []), (row[2:] for row in group[1]) if own else ())
+        if own:
             group = next(groups, None)
 
 
