@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from checking.check import FINDING_COLUMNS, FileCheck
-from reporting.feedback.data import QualityData
-from reporting.feedback.workbooks import write_feedback_workbooks, write_workbook
+from reporting.feedback.data import FINDING_ORDER
+from reporting.feedback.workbooks import FILE_COLUMNS as WORKBOOK_FILE_COLUMNS
+from reporting.feedback.workbooks import FILE_ORDER, stream_rows, write_feedback_workbooks, write_workbook
+from reporting.feedback.workbooks import FINDING_COLUMNS as WORKBOOK_FINDING_COLUMNS
 
 _FILE_COLUMNS = (
     "path",
@@ -25,6 +29,11 @@ _FILE_COLUMNS = (
     "rows_quarantined",
     "warnings",
 )
+# The warehouse's types (dbt_project/models/quality/files.sql, findings.sql), for the columns a check fills
+_FILE_TYPES = """path varchar, file_sha256 varchar, source varchar, submitter varchar, period varchar, version integer,
+    status varchar, rule_id varchar, rows_read bigint, rows_accepted bigint, rows_quarantined bigint, warnings bigint"""
+_FINDING_TYPES = """file_sha256 varchar, path varchar, row_number bigint, submitter varchar, rule_id varchar, severity varchar,
+    message_th varchar, message_en varchar, column_name varchar, value varchar"""
 
 
 def _frames(results: list[FileCheck]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -48,32 +57,35 @@ def _frames(results: list[FileCheck]) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "warnings": len(result.warnings),
             }
         )
-        for finding in result.findings:
-            submitter = finding["submitter"]
-            findings.append(
-                {
-                    **finding,
-                    "source": source,
-                    # a factory's provincial office: digits 3-4 of its registration number, as the night groups them
-                    "factory_province": submitter[2:4]
-                    if source == "isingleform" and submitter and re.fullmatch(r"\d{14}", submitter)
-                    else None,
-                }
-            )
-    return (
-        pd.DataFrame(files, columns=list(_FILE_COLUMNS)),
-        pd.DataFrame(findings, columns=[*FINDING_COLUMNS, "source", "factory_province"]),
-    )
+        findings.extend(result.findings)
+    return pd.DataFrame(files, columns=list(_FILE_COLUMNS)), pd.DataFrame(findings, columns=list(FINDING_COLUMNS))
+
+
+@contextmanager
+def _as_quality_tables(results: list[FileCheck]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """These files and their findings as the warehouse's quality.files and quality.findings,
+    in a DuckDB in memory, so that the workbooks read them as the night does."""
+    files, findings = _frames(results)
+    with duckdb.connect() as con:
+        con.execute("create schema quality")
+        con.execute(f"create table quality.files ({_FILE_TYPES})")
+        con.execute(f"create table quality.findings ({_FINDING_TYPES})")
+        con.register("checked_files", files)
+        con.register("checked_findings", findings)
+        con.execute("insert into quality.files by name select * from checked_files")
+        con.execute("insert into quality.findings by name select * from checked_findings")
+        yield con
 
 
 def write_night_workbooks(results: list[FileCheck], out_dir: Path) -> list[Path]:
     """The workbooks the night would mail back for these files: one per submitter, one per province's factories."""
-    files, findings = _frames(results)
-    data = QualityData(files=files, findings=findings, submission_quality=pd.DataFrame(), provinces={}, overdue=pd.DataFrame())
-    return write_feedback_workbooks(data, out_dir)
+    with _as_quality_tables(results) as con:
+        return write_feedback_workbooks(con, out_dir)
 
 
 def write_check_workbook(results: list[FileCheck], target: Path) -> Path:
-    """One workbook of these files and their findings, in the night's layout."""
-    files, findings = _frames(results)
-    return write_workbook(target, files, findings)
+    """One workbook of these files and their findings, in the night's layout and order."""
+    with _as_quality_tables(results) as con:
+        files = con.execute(f"select {', '.join(WORKBOOK_FILE_COLUMNS)} from quality.files order by {FILE_ORDER}").fetchall()
+        findings = con.execute(f"select {', '.join(WORKBOOK_FINDING_COLUMNS)} from quality.findings order by {FINDING_ORDER}")
+        return write_workbook(target, files, stream_rows(findings))

@@ -1,62 +1,118 @@
 """The quality report and the feedback workbooks, on hostile warehouse text."""
 
-import dataclasses
 import json
 import re
+import tempfile
 import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 
-import pandas as pd
+import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from expectations.data_docs import MissingVendoredAsset, _rewrite, make_offline
-from reporting.feedback.data import QualityData
+from reporting.feedback.data import load_quality_data, quality_connection
 from reporting.feedback.report import render_quality_report
-from reporting.feedback.workbooks import factory_workbook_name, write_feedback_workbooks
+from reporting.feedback.workbooks import FILE_COLUMNS, FINDING_COLUMNS, factory_workbook_name, write_feedback_workbooks
 
 SCRIPT = "<script>alert('x')</script>"
 FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1", "\t=1+1", "\r=1+1", "#N/A", "#DIV/0!"]
 
 
-def _data() -> QualityData:
-    files = pd.DataFrame(
-        [
-            dict(region_no=1, region_name="ศูนย์ภาค 1", source="regional_reports", submitter="IPC01", path=f"IPC01_result_2566-01{SCRIPT}.csv",
-                 file_sha256="a" * 64, period="2566-01", version=1, status="loaded", rule_id=None,
-                 rows_read=3, rows_accepted=1, rows_quarantined=2, warnings=0, first_seen_at=None),
-            dict(region_no=5, region_name="ศูนย์ภาค 5", source="isingleform", submitter="โรงงาน", path="2566-01.jsonl",
-                 file_sha256="b" * 64, period=None, version=None, status="loaded", rule_id=None,
-                 rows_read=2, rows_accepted=1, rows_quarantined=1, warnings=0, first_seen_at=None),
-        ]
-    )  # fmt: skip
-    findings = pd.DataFrame(
-        [
-            *(dict(path=files.path[0], file_sha256="a" * 64, source="regional_reports", submitter="IPC01", row_number=i + 2,
-                   rule_id="RR03", severity="error", message_th="ค่าต้องเป็นตัวเลข", message_en=f"not a number {SCRIPT}",
-                   column_name="ผู้ประกอบการ", value=v, factory_province=None) for i, v in enumerate(FORMULAS)),
-            dict(path="2566-01.jsonl", file_sha256="b" * 64, source="isingleform", submitter="10500000000001", row_number=1,
-                 rule_id="IS03", severity="error", message_th="ไม่รู้จักจังหวัด", message_en="unknown province",
-                 column_name="province_code", value="=cmd|' /C calc'!A0", factory_province="50"),
-        ]
-    )  # fmt: skip
-    quality = pd.DataFrame(
-        [
-            dict(region_no=1, region_name="ศูนย์ภาค 1", source="regional_reports", submitter="IPC01", period="2566-01", files=1,
-                 rows_read=3, rows_accepted=1, rows_quarantined=2, warnings=0, accepted_pct=33.3),
-            dict(region_no=1, region_name="ศูนย์ภาค 1", source="isingleform", submitter="PIO50", period="2566-01", files=1,
-                 rows_read=2, rows_accepted=1, rows_quarantined=1, warnings=0, accepted_pct=50.0),
-        ]
-    )  # fmt: skip
-    overdue = pd.DataFrame(
-        [dict(submitter="PIO50", period="2566-01", due_date="2023-02-15", status="missing", days_late=None),
-         dict(submitter="IPC01", period="2566-01", due_date="2023-02-15", status="late", days_late=3)]
-    )  # fmt: skip
-    return QualityData(files=files, findings=findings, submission_quality=quality, provinces={"50": "เชียงใหม่"}, overdue=overdue)
+def _files() -> list[dict]:
+    return [
+        dict(source="regional_reports", submitter="IPC01", path=f"IPC01_result_2566-01{SCRIPT}.csv", file_sha256="a" * 64,
+             period="2566-01", version=1, status="loaded", rule_id=None, rows_read=3, rows_accepted=1, rows_quarantined=2, warnings=0),
+        dict(source="isingleform", submitter=None, path="2566-01.jsonl", file_sha256="b" * 64, period=None, version=None,
+             status="loaded", rule_id=None, rows_read=2, rows_accepted=1, rows_quarantined=1, warnings=0),
+    ]  # fmt: skip
 
 
-def test_report_escapes_every_warehouse_text_and_keeps_thai():
-    html = render_quality_report(_data(), datetime(2026, 11, 22, tzinfo=UTC))
+def _findings() -> list[dict]:
+    return [
+        *(dict(path=f"IPC01_result_2566-01{SCRIPT}.csv", file_sha256="a" * 64, submitter="IPC01", row_number=i + 2, rule_id="RR03",
+               severity="error", message_th="ค่าต้องเป็นตัวเลข", message_en=f"not a number {SCRIPT}", column_name="ผู้ประกอบการ", value=v)
+          for i, v in enumerate(FORMULAS)),
+        dict(path="2566-01.jsonl", file_sha256="b" * 64, submitter="10500000000001", row_number=1, rule_id="IS03", severity="error",
+             message_th="ไม่รู้จักจังหวัด", message_en="unknown province", column_name="province_code", value="=cmd|' /C calc'!A0"),
+    ]  # fmt: skip
+
+
+_QUALITY = [
+    dict(source="regional_reports", submitter="IPC01", period="2566-01", files=1, rows_read=3, rows_accepted=1, rows_quarantined=2,
+         warnings=0, accepted_pct=33.3),
+    dict(source="isingleform", submitter="PIO50", period="2566-01", files=1, rows_read=2, rows_accepted=1, rows_quarantined=1,
+         warnings=0, accepted_pct=50.0),
+]  # fmt: skip
+_DEADLINES = [
+    dict(submitter="PIO50", period="2566-01", due_date="2023-02-15", status="missing", days_late=None),
+    dict(submitter="IPC01", period="2566-01", due_date="2023-02-15", status="late", days_late=3),
+]
+_TABLES = {
+    "quality.files": "file_sha256 varchar, path varchar, source varchar, submitter varchar, period varchar, version integer, "
+    "status varchar, rule_id varchar, rows_read bigint, rows_accepted bigint, rows_quarantined bigint, warnings bigint",
+    "quality.findings": "file_sha256 varchar, path varchar, row_number bigint, submitter varchar, rule_id varchar, severity varchar, "
+    "message_th varchar, message_en varchar, column_name varchar, value varchar",
+    "quality.submission_quality": "source varchar, submitter varchar, period varchar, files bigint, rows_read bigint, "
+    "rows_accepted bigint, rows_quarantined bigint, warnings bigint, accepted_pct double",
+    "quality.submission_deadlines": "submitter varchar, period varchar, due_date date, status varchar, days_late integer",
+    "reference.regions": "region_no integer, name_th varchar",
+    "reference.submitters": "submitter varchar, region_no integer, province_code varchar",
+    "reference.province_region": "province_code varchar, region_no integer, valid_from_fy integer",
+    "reference.provinces": "province_code varchar, name_th varchar",
+}
+
+
+def write_warehouse(db, files: list[dict], findings: list[dict]) -> None:
+    """A warehouse file with the tables the report and the workbooks read, holding these rows."""
+    rows = {
+        "quality.files": files,
+        "quality.findings": findings,
+        "quality.submission_quality": _QUALITY,
+        "quality.submission_deadlines": _DEADLINES,
+        "reference.regions": [dict(region_no=1, name_th="ศูนย์ภาค 1"), dict(region_no=5, name_th="ศูนย์ภาค 5")],
+        "reference.submitters": [dict(submitter="IPC01", region_no=1, province_code=None), dict(submitter="PIO50", region_no=None, province_code="50")],
+        "reference.province_region": [dict(province_code="50", region_no=1, valid_from_fy=2560)],
+        "reference.provinces": [dict(province_code="50", name_th="เชียงใหม่")],
+    }  # fmt: skip
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema if not exists quality; create schema if not exists reference")
+        for table, columns in _TABLES.items():
+            con.execute(f"create or replace table {table} ({columns})")
+            names = [c.split()[0] for c in columns.split(", ")]
+            if rows[table]:
+                con.executemany(
+                    f"insert into {table} ({', '.join(names)}) values ({', '.join('?' * len(names))})",
+                    [[row.get(n) for n in names] for row in rows[table]],
+                )
+
+
+def _warehouse(tmp_path, files=None, findings=None):
+    db = tmp_path / "warehouse.duckdb"
+    write_warehouse(db, _files() if files is None else files, _findings() if findings is None else findings)
+    return db
+
+
+def _report(db) -> str:
+    with quality_connection(db) as con:
+        return render_quality_report(load_quality_data(con), datetime(2026, 11, 22, tzinfo=UTC))
+
+
+def _workbooks(db, out_dir):
+    with quality_connection(db) as con:
+        return write_feedback_workbooks(con, out_dir)
+
+
+def _edit(db, sql: str) -> None:
+    with duckdb.connect(str(db)) as con:
+        con.execute(sql)
+
+
+def test_report_escapes_every_warehouse_text_and_keeps_thai(tmp_path):
+    html = _report(_warehouse(tmp_path))
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "ค่าต้องเป็นตัวเลข" in html and "ศูนย์ภาค 1" in html
@@ -67,7 +123,8 @@ def test_report_escapes_every_warehouse_text_and_keeps_thai():
 
 
 def test_workbooks_hold_formulas_as_text(tmp_path):
-    written = write_feedback_workbooks(_data(), tmp_path)
+    written = _workbooks(_warehouse(tmp_path), tmp_path / "out")
+    tmp_path = tmp_path / "out"
     assert sorted(p.name for p in written) == ["IPC01.xlsx", factory_workbook_name("50")]
     for path in written:
         with zipfile.ZipFile(path) as book:
@@ -140,48 +197,62 @@ def test_workbooks_are_serialised_with_lxml():
     assert openpyxl.LXML
 
 
-def test_only_workbooks_whose_rows_changed_are_written_again(tmp_path):
-    data = _data()
-    written = write_feedback_workbooks(data, tmp_path)
-    stamps = {p.name: p.stat().st_ino for p in written}
-    assert write_feedback_workbooks(data, tmp_path) == written
-    assert {p.name: p.stat().st_ino for p in written} == stamps  # nothing new: nothing rewritten (a rewrite replaces the file)
+def _stamps(paths) -> dict:
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in paths}
 
-    data.findings.loc[data.findings["source"] == "isingleform", "value"] = "99"
-    write_feedback_workbooks(data, tmp_path)
-    assert (tmp_path / "IPC01.xlsx").stat().st_ino == stamps["IPC01.xlsx"]
+
+def test_only_workbooks_whose_rows_changed_are_written_again(tmp_path):
+    files = [*_files(), {**_files()[0], "submitter": "PIO51", "path": "PIO51_result_2566-01.csv", "file_sha256": "c" * 64}]
+    findings = [*_findings(), {**_findings()[0], "path": "PIO51_result_2566-01.csv", "file_sha256": "c" * 64, "submitter": "PIO51"}]
+    db, out = _warehouse(tmp_path, files, findings), tmp_path / "out"
+    written = _workbooks(db, out)
+    assert [p.name for p in written] == ["IPC01.xlsx", "PIO51.xlsx", factory_workbook_name("50")]
+    stamps = _stamps(written)
+    assert _workbooks(db, out) == written
+    assert _stamps(written) == stamps  # nothing new: nothing rewritten (a rewrite replaces the file)
+
+    _edit(db, "update quality.findings set value = '99' where file_sha256 = '" + "c" * 64 + "'")
+    _workbooks(db, out)
+    after = _stamps(written)
+    assert [name for name in stamps if after[name] != stamps[name]] == ["PIO51.xlsx"]
+    assert load_workbook(out / "PIO51.xlsx")["ข้อผิดพลาด"]["I2"].value == "99"
+
+    _edit(db, "update quality.findings set value = '98' where file_sha256 = '" + "b" * 64 + "'")
+    _workbooks(db, out)
     province = factory_workbook_name("50")
-    assert (tmp_path / province).stat().st_ino != stamps[province]
-    assert load_workbook(tmp_path / province)["ข้อผิดพลาด"]["I2"].value == "99"
+    assert [name for name in stamps if _stamps(written)[name] != after[name]] == [province]
+    assert load_workbook(out / province)["ข้อผิดพลาด"]["I2"].value == "98"
 
 
 def test_a_missing_workbook_or_a_damaged_record_of_them_is_written_again(tmp_path):
-    data = _data()
-    write_feedback_workbooks(data, tmp_path)
+    db = _warehouse(tmp_path)
+    tmp_path = tmp_path / "out"
+    _workbooks(db, tmp_path)
     (tmp_path / "IPC01.xlsx").unlink()
-    write_feedback_workbooks(data, tmp_path)
+    _workbooks(db, tmp_path)
     assert load_workbook(tmp_path / "IPC01.xlsx")["ข้อผิดพลาด"]["A1"].value == "ไฟล์ (File)"
 
     (tmp_path / ".workbook-fingerprints.json").write_text('{"IPC01.xlsx": 1, "../index.html": "x", "index.html": "x"', encoding="utf-8")
     (tmp_path / "index.html").write_text("the report", encoding="utf-8")
     stamp = (tmp_path / "IPC01.xlsx").stat().st_ino
-    write_feedback_workbooks(data, tmp_path)
+    _workbooks(db, tmp_path)
     assert (tmp_path / "IPC01.xlsx").stat().st_ino != stamp
     assert (tmp_path / "index.html").read_text(encoding="utf-8") == "the report"
     (tmp_path / ".workbook-fingerprints.json").write_text('["IPC01.xlsx"]', encoding="utf-8")
-    write_feedback_workbooks(data, tmp_path)
+    _workbooks(db, tmp_path)
     assert (tmp_path / "IPC01.xlsx").exists()
 
 
 def test_a_workbook_nobody_has_findings_for_is_removed(tmp_path):
-    data = _data()
-    write_feedback_workbooks(data, tmp_path)
+    db = _warehouse(tmp_path)
+    tmp_path = tmp_path / "out"
+    _workbooks(db, tmp_path)
     (tmp_path / "index.html").write_text("the report", encoding="utf-8")
     fingerprints = json.loads((tmp_path / ".workbook-fingerprints.json").read_text(encoding="utf-8"))
     fingerprints["index.html"] = "listed by a damaged record"
     (tmp_path / ".workbook-fingerprints.json").write_text(json.dumps(fingerprints), encoding="utf-8")
-    data = dataclasses.replace(data, findings=data.findings[data.findings["source"] != "isingleform"])
-    assert [p.name for p in write_feedback_workbooks(data, tmp_path)] == ["IPC01.xlsx"]
+    _edit(db, "delete from quality.findings where file_sha256 = '" + "b" * 64 + "'")
+    assert [p.name for p in _workbooks(db, tmp_path)] == ["IPC01.xlsx"]
     assert not (tmp_path / factory_workbook_name("50")).exists()
     assert (tmp_path / "index.html").exists()
 
@@ -190,14 +261,103 @@ CONTROL = "โรงงาน\x00ลำ\x01พูน\x1b[31m\x7f"
 
 
 def test_control_characters_are_shown_never_refused(tmp_path):
-    data = _data()
-    findings = data.findings.copy()
-    findings.loc[0, "value"] = CONTROL
-    findings.loc[1, "value"] = "ก" * 40_000  # more than a workbook cell holds
-    data = dataclasses.replace(data, findings=findings)
-    write_feedback_workbooks(data, tmp_path)
-    values = [row[8] for row in load_workbook(tmp_path / "IPC01.xlsx")["ข้อผิดพลาด"].iter_rows(min_row=2, values_only=True)]
+    findings = _findings()
+    findings[0]["value"] = CONTROL
+    findings[1]["value"] = "ก" * 40_000  # more than a workbook cell holds
+    db = _warehouse(tmp_path, findings=findings)
+    _workbooks(db, tmp_path / "out")
+    values = [row[8] for row in load_workbook(tmp_path / "out" / "IPC01.xlsx")["ข้อผิดพลาด"].iter_rows(min_row=2, values_only=True)]
     assert values[0] == "โรงงาน␀ลำ␁พูน␛[31m␡"
     assert len(values[1]) == 32_767 and values[1].endswith("… [cut]")
-    html = render_quality_report(data, datetime(2026, 11, 22, tzinfo=UTC))
+    html = _report(db)
     assert "โรงงาน␀ลำ␁พูน␛[31m␡" in html and "\x00" not in html and "\x1b" not in html
+
+
+def test_the_report_shows_the_first_findings_of_a_file_and_counts_the_rest(tmp_path):
+    many = [
+        {**_findings()[0], "row_number": row, "rule_id": rule, "value": f"v{row}-{rule}"}
+        for row in range(2, 127) for rule in ("RR03", "RR01")
+    ]  # fmt: skip
+    html = _report(_warehouse(tmp_path, findings=[*many, _findings()[-1]]))
+    block = html[html.index("<code>IPC01_result") :].split("</details>")[0]
+    shown = re.findall(r'<td class="n">(\d+)</td><td>[^<]*</td><td><code>v\d+-(RR\d+)', block)
+    assert [(int(r), rule) for r, rule in shown] == [(row, rule) for row in range(2, 52) for rule in ("RR01", "RR03")]
+    assert "ข้อผิดพลาด 250 <span" in block and "และอีก 150 รายการ" in block and "and 150 more" in block
+    factory = html[html.index("<code>2566-01.jsonl") :].split("</details>")[0]
+    assert factory.count('<td class="n">') == 1 and "และอีก" not in factory
+
+
+_TEXTS = st.sampled_from([None, "", "ค่า", "=1+1", "#N/A", "a b", "z"])
+_FILE = st.fixed_dictionaries({
+    "source": st.sampled_from(["regional_reports", "isingleform"]), "submitter": st.sampled_from(["IPC01", "PIO50", "PIO51", "ipc7", None]),
+    "file_sha256": st.sampled_from(["a", "b", "c"]), "period": st.sampled_from([None, "2566-01", "2566-02"]),
+    "version": st.sampled_from([None, 1, 2]), "status": st.sampled_from(["loaded", "rejected", "superseded"]),
+    "rule_id": st.sampled_from([None, "RR01"]), "rows_read": st.integers(0, 9), "rows_accepted": st.integers(0, 9),
+    "rows_quarantined": st.integers(0, 9), "warnings": st.integers(0, 3),
+})  # fmt: skip
+_FINDING = st.fixed_dictionaries({
+    "file": st.integers(0, 7), "row_number": st.sampled_from([None, 1, 2, 3]), "rule_id": st.sampled_from(["RR01", "RR03", "IS03"]),
+    "severity": st.sampled_from(["error", "warning"]), "message_th": _TEXTS, "message_en": _TEXTS, "column_name": _TEXTS,
+    "value": _TEXTS, "submitter": st.sampled_from([None, "10500000000001", "12340000000002", "1234", "IPC01"]),
+})  # fmt: skip
+
+
+def _expected_workbooks(files: list[dict], findings: list[dict]) -> dict[str, tuple[list, list]]:
+    """What each workbook holds, said plainly from the rows: a regional submitter's files and the
+    findings of files with their content; a province's factories' findings and the files they came in."""
+    by_key = {(f["file_sha256"], f["path"]): f for f in files}
+    joined = [(x, by_key[(x["file_sha256"], x["path"])]["source"]) for x in findings if (x["file_sha256"], x["path"]) in by_key]
+    books: dict[str, tuple[list, list]] = {}
+    for f in files:
+        if f["source"] == "regional_reports" and re.fullmatch(r"[A-Z]+[0-9]*", f["submitter"] or ""):
+            books.setdefault(f"{f['submitter']}.xlsx", ([], []))[0].append(f)
+    for own_files, own_findings in books.values():
+        shas = {f["file_sha256"] for f in own_files}
+        own_findings.extend(x for x, source in joined if source == "regional_reports" and x["file_sha256"] in shas)
+    for x, source in joined:
+        if source == "isingleform":
+            province = x["submitter"][2:4] if re.fullmatch(r"[0-9]{14}", x["submitter"] or "") else "unassigned"
+            books.setdefault(f"factories-{province}.xlsx", ([], []))[1].append(x)
+    for name, (own_files, own_findings) in books.items():
+        if name.startswith("factories-"):
+            shas = {x["file_sha256"] for x in own_findings}
+            own_files.extend(f for f in files if f["source"] == "isingleform" and f["file_sha256"] in shas)
+    columns = [list(FILE_COLUMNS), list(FINDING_COLUMNS)]
+    # a cell of an empty text reads back empty
+    return {
+        name: tuple(
+            [tuple(None if row[c] == "" else row[c] for c in cols) for row in rows] for cols, rows in zip(columns, book, strict=True)
+        )
+        for name, book in books.items()
+    }
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_FILE, min_size=1, max_size=8), st.lists(_FINDING, max_size=25))
+def test_workbooks_hold_what_each_submitter_and_province_has(files, findings):
+    for i, f in enumerate(files):
+        f["path"], f["file_sha256"] = f"f{i}.csv", f["file_sha256"] * 64
+        if f["source"] == "isingleform":  # a factories' file names no submitter (int_files)
+            f["submitter"] = None
+    for x in findings:  # a finding of a file the warehouse has, or of none (file number past the end)
+        file = files[x.pop("file")] if x["file"] < len(files) else {"path": "gone.csv", "file_sha256": "d" * 64}
+        x["path"], x["file_sha256"] = file["path"], file["file_sha256"]
+    expected = _expected_workbooks(files, findings)
+    with tempfile.TemporaryDirectory() as folder:
+        db, out = _warehouse(Path(folder), files, findings), Path(folder) / "out"
+        written = _workbooks(db, out)
+        assert sorted(p.name for p in written) == sorted(expected) == sorted(p.name for p in out.glob("*.xlsx"))
+        for name, (own_files, own_findings) in expected.items():
+            book = load_workbook(out / name, read_only=True)
+            # a read-only sheet leaves out a row's empty cells at its end
+            sheets = [[(*r, *[None] * (width - len(r))) for r in sheet.iter_rows(min_row=2, values_only=True)]
+                      for sheet, width in zip(book.worksheets, (len(FILE_COLUMNS), len(FINDING_COLUMNS)), strict=True)]  # fmt: skip
+            book.close()
+            assert sorted(sheets[0], key=repr) == sorted(own_files, key=repr), name
+            assert sorted(sheets[1], key=repr) == sorted(own_findings, key=repr), name
+            assert sheets[0] == sorted(sheets[0], key=lambda r: (r[1] is None, r[1] or "", r[0]))  # by period (none last), file
+            order = [(r[0], r[1] is not None, r[1] or 0, r[3], r[7] is None, r[7] or "") for r in sheets[1]]
+            assert order == sorted(order)  # by file, row (none first), rule, column
+        stamps = _stamps(written)
+        _workbooks(db, out)
+        assert _stamps(written) == stamps

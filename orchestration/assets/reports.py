@@ -10,7 +10,7 @@ from orchestration.assets.publish import analytics_database
 from orchestration.resources import WarehouseResource
 from reporting.dashboard import write_dashboard
 from reporting.dbt_docs import write_dbt_docs
-from reporting.feedback.data import load_quality_data
+from reporting.feedback.data import load_quality_data, quality_connection
 from reporting.feedback.report import write_quality_report
 from reporting.feedback.workbooks import write_feedback_workbooks
 from warehouse.private_files import share_published
@@ -25,9 +25,10 @@ from warehouse.private_files import share_published
 def quality_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     layout = warehouse.layout
     out_dir = layout.reports_dir / "quality"
-    data = load_quality_data(layout.warehouse_db)
-    report = write_quality_report(data, out_dir, datetime.now(ZoneInfo("Asia/Bangkok")))
-    workbooks = write_feedback_workbooks(data, out_dir)
+    with quality_connection(layout.warehouse_db) as con:
+        data = load_quality_data(con)
+        report = write_quality_report(data, out_dir, datetime.now(ZoneInfo("Asia/Bangkok")))
+        workbooks = write_feedback_workbooks(con, out_dir)
     share_published(layout.warehouse_dir, out_dir)  # for officials: readable whatever the night's umask
     context.log.info(f"quality report {report}; {len(workbooks)} feedback workbooks")
     return dg.MaterializeResult(
@@ -35,7 +36,7 @@ def quality_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             "report": dg.MetadataValue.path(str(report)),
             "feedback workbooks": len(workbooks),
             "files": len(data.files),
-            "findings": len(data.findings),
+            "findings": int(data.files["findings"].sum()),
         }
     )
 

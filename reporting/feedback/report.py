@@ -16,8 +16,6 @@ from reporting.feedback.workbooks import factory_workbook_name, is_submitter_cod
 from reporting.pages import write_page
 from reporting.render import render
 
-FINDINGS_SHOWN_PER_FILE = 100
-
 _STATUS_TH = {"loaded": "โหลดแล้ว", "rejected": "ถูกปฏิเสธ", "superseded": "ถูกแทนที่", "duplicate": "ซ้ำ"}
 
 
@@ -100,18 +98,17 @@ def _acceptance_bars(quality: pd.DataFrame, by: str) -> list[Bar]:
 
 
 def _files(data: QualityData) -> list[dict]:
-    findings_by_file = {key: group for key, group in data.findings.groupby(["file_sha256", "path"], sort=False)}
+    shown_by_file = {key: group for key, group in data.shown_findings.groupby(["file_sha256", "path"], sort=False)}
     files = []
     for f in data.files.itertuples():
-        findings = findings_by_file.get((f.file_sha256, f.path))
-        count = 0 if findings is None else len(findings)
+        shown = shown_by_file.get((f.file_sha256, f.path))
+        shown = [] if shown is None else _findings(shown)
         status = f"{_STATUS_TH.get(f.status, f.status)} ({f.status})" + (f" {f.rule_id}" if isinstance(f.rule_id, str) else "")
-        shown = [] if findings is None else _findings(findings.head(FINDINGS_SHOWN_PER_FILE))
         files.append({
             "path": f.path, "status": status, "submitter": str(f.submitter),
-            "css": "bad" if f.status == "rejected" or f.rows_quarantined else ("warn" if count else "ok"),
+            "css": "bad" if f.status == "rejected" or f.rows_quarantined else ("warn" if f.findings else "ok"),
             "rows_read": int(f.rows_read), "rows_accepted": int(f.rows_accepted), "rows_quarantined": int(f.rows_quarantined),
-            "findings": shown, "more": count - len(shown),
+            "findings": shown, "more": int(f.findings) - len(shown),
         })  # fmt: skip
     return files
 

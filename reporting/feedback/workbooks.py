@@ -10,25 +10,34 @@ A workbook is rewritten only when what it holds changed (a fingerprint of its
 rows and of this module, kept beside the workbooks): most nights bring files
 from a few submitters, and an official can tell a workbook with something new
 by its date. A workbook nobody has findings for any more is removed.
+
+The findings stay in DuckDB (they grow with every year kept): the fingerprints
+are aggregates computed there, and only the rows of the workbooks that changed
+are fetched, streamed. Which workbook a row belongs to is said once, in SQL
+(`_WORKBOOK_ROWS`), for both.
 """
 
 import hashlib
+import itertools
 import json
 import re
+from collections.abc import Iterable, Iterator
 from importlib.metadata import version
 from pathlib import Path
 
-import pandas as pd
+import duckdb
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from reporting import readable
-from reporting.feedback.data import QualityData
+from reporting.feedback.data import FINDING_ORDER
 from reporting.readable import EXCEL_MAX_ROWS, workbook_value
 
 UNKNOWN_PROVINCE = "unassigned"
 FINGERPRINTS = ".workbook-fingerprints.json"
+# A regional submitter's code, as a file name gives it (ASCII only: the same in Python and DuckDB's RE2)
+SUBMITTER_CODE = "[A-Z]+[0-9]*"
 
 FILE_COLUMNS = {
     "path": "ไฟล์ (File)",
@@ -55,7 +64,7 @@ FINDING_COLUMNS = {
 
 
 def is_submitter_code(submitter) -> bool:
-    return isinstance(submitter, str) and re.fullmatch(r"[A-Z]+\d*", submitter) is not None
+    return isinstance(submitter, str) and re.fullmatch(SUBMITTER_CODE, submitter) is not None
 
 
 def submitter_workbook_name(submitter: str) -> str:
@@ -71,52 +80,131 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", name)
 
 
-def write_feedback_workbooks(data: QualityData, out_dir: Path) -> list[Path]:
-    """Every submitter's and every province's workbook, current; returns them all,
-    whether rewritten this time or already current."""
+def _workbook_name(kind: str, key: str) -> str:
+    return submitter_workbook_name(key) if kind == "submitter" else factory_workbook_name(key or None)
+
+
+# Which workbook each file and each finding of quality.files and quality.findings
+# belongs to, as (kind, key): a regional submitter's own files and their findings;
+# a province's factories' findings (the provincial office of digits 3-4 of the
+# registration number, '' when there is none) and the files they came in.
+_WORKBOOK_ROWS = f"""
+    create or replace temp view workbook_findings as
+    with findings as (
+        select findings.*, files.source,
+            case when files.source = 'isingleform' and regexp_full_match(findings.submitter, '[0-9]{{14}}')
+                 then substr(findings.submitter, 3, 2) end as factory_province
+        from quality.findings
+        join quality.files using (file_sha256, path)
+    ),
+    submitter_files as (
+        select distinct submitter, file_sha256 from quality.files
+        where source = 'regional_reports' and regexp_full_match(submitter, '{SUBMITTER_CODE}')
+    )
+    select 'submitter' as kind, submitter_files.submitter as key, findings.* exclude (source, factory_province)
+    from findings join submitter_files using (file_sha256)
+    where findings.source = 'regional_reports'
+    union all
+    select 'factories' as kind, coalesce(factory_province, '') as key, findings.* exclude (source, factory_province)
+    from findings where source = 'isingleform';
+
+    create or replace temp view workbook_files as
+    select 'submitter' as kind, submitter as key, files.*
+    from quality.files as files
+    where source = 'regional_reports' and regexp_full_match(submitter, '{SUBMITTER_CODE}')
+    union all
+    select 'factories' as kind, provinces.key, files.*
+    from quality.files as files
+    join (select distinct key, file_sha256 from workbook_findings where kind = 'factories') as provinces using (file_sha256)
+    where files.source = 'isingleform';
+"""
+FILE_ORDER = "submitter, period, path, file_sha256, version, status, rule_id, rows_read, rows_accepted, rows_quarantined, warnings"
+
+
+def _row_hash(order: str) -> str:
+    """hash() of the columns an ORDER BY list names."""
+    return f"hash({', '.join(item.split()[0] for item in order.split(', '))})"
+
+
+# Per workbook: how many rows it holds and two 64-bit aggregates of their hashes.
+# Order needs no part in it: a workbook's rows are sorted by all their columns.
+_FINGERPRINTS = f"""
+    with file_rows as (
+        select kind, key, count(*) as n, sum({_row_hash(FILE_ORDER)}::hugeint) as total,
+            bit_xor({_row_hash(FILE_ORDER)}) as xor
+        from workbook_files group by all
+    ),
+    finding_rows as (
+        select kind, key, count(*) as n, sum({_row_hash(FINDING_ORDER)}::hugeint) as total,
+            bit_xor({_row_hash(FINDING_ORDER)}) as xor
+        from workbook_findings group by all
+    )
+    select kind, key,
+        concat_ws(':', coalesce(file_rows.n, 0), file_rows.total, file_rows.xor,
+            coalesce(finding_rows.n, 0), finding_rows.total, finding_rows.xor) as rows
+    from file_rows full join finding_rows using (kind, key)
+"""
+
+
+def write_feedback_workbooks(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:
+    """Every submitter's and every province's workbook, current, from the quality.files and
+    quality.findings `con` sees; returns them all, whether rewritten this time or already current."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    workbooks = {path.name: (path, files, findings) for path, files, findings in _workbook_contents(data, out_dir)}
-    # One 64-bit hash per row, computed once for all workbooks
-    file_hashes = pd.util.hash_pandas_object(data.files[list(FILE_COLUMNS)], index=False)
-    finding_hashes = pd.util.hash_pandas_object(data.findings[list(FINDING_COLUMNS)], index=False)
+    con.execute(_WORKBOOK_ROWS)
+    after, workbooks = {}, {}
+    for kind, key, rows in con.execute(_FINGERPRINTS).fetchall():
+        name = _workbook_name(kind, key)
+        workbooks[name] = (kind, key)
+        after[name] = hashlib.sha256(f"{_WRITER}\n{rows}".encode()).hexdigest()
     before = _read_fingerprints(out_dir / FINGERPRINTS)
-    after = {}
-    for name, (path, files, findings) in workbooks.items():
-        after[name] = _fingerprint(file_hashes.loc[files.index], finding_hashes.loc[findings.index])
-        if before.get(name) != after[name] or not path.exists():
-            write_workbook(path, files, findings)
+    stale = sorted(workbooks[name] for name in workbooks if before.get(name) != after[name] or not (out_dir / name).exists())
+    _write_workbooks(con, out_dir, stale)
     for gone in before.keys() - after.keys():
         if gone.endswith(".xlsx"):  # only ever a workbook of ours, whatever the file says
             (out_dir / gone).unlink(missing_ok=True)
     _write_fingerprints(out_dir / FINGERPRINTS, after)
-    return [path for path, _, _ in workbooks.values()]
+    return [out_dir / name for name in sorted(workbooks, key=lambda name: (workbooks[name][0] != "submitter", workbooks[name][1]))]
 
 
-def _workbook_contents(data: QualityData, out_dir: Path):
-    """(path, files, findings) of each workbook."""
-    files, findings = data.files, data.findings
-    regional = files[(files["source"] == "regional_reports") & files["submitter"].map(is_submitter_code)]
-    for submitter, own_files in regional.groupby("submitter"):
-        own_findings = findings[findings["file_sha256"].isin(own_files["file_sha256"]) & (findings["source"] == "regional_reports")]
-        yield out_dir / submitter_workbook_name(submitter), own_files, own_findings
-    factory_findings = findings[findings["source"] == "isingleform"]
-    factory_files = files[files["source"] == "isingleform"]
-    for province, own_findings in factory_findings.groupby(factory_findings["factory_province"].fillna(""), sort=True):
-        own_files = factory_files[factory_files["file_sha256"].isin(own_findings["file_sha256"])]
-        yield out_dir / factory_workbook_name(province or None), own_files, own_findings
+def _write_workbooks(con: duckdb.DuckDBPyConnection, out_dir: Path, stale: list[tuple[str, str]]) -> None:
+    """The workbooks `stale` names, their files fetched whole (a few per workbook), their findings
+    streamed in one pass for all of them."""
+    if not stale:
+        return
+    con.execute("create or replace temp table stale_workbooks (kind varchar, key varchar)")
+    con.executemany("insert into stale_workbooks values (?, ?)", stale)
+    files: dict[tuple[str, str], list[tuple]] = {}
+    for kind, key, *row in con.execute(
+        f"select kind, key, {', '.join(FILE_COLUMNS)} from workbook_files semi join stale_workbooks using (kind, key)"
+        f" order by kind, key, {FILE_ORDER}"
+    ).fetchall():
+        files.setdefault((kind, key), []).append(tuple(row))
+    findings = stream_rows(
+        con.execute(
+            f"select kind, key, {', '.join(FINDING_COLUMNS)} from workbook_findings semi join stale_workbooks using (kind, key)"
+            f" order by kind, key, {FINDING_ORDER}"
+        )
+    )
+    groups = itertools.groupby(findings, key=lambda row: (row[0], row[1]))
+    group = next(groups, None)
+    for workbook in stale:  # sorted as the findings' stream is
+        own = group is not None and group[0] == workbook
+        write_workbook(out_dir / _workbook_name(*workbook), files.get(workbook, []), (row[2:] for row in group[1]) if own else ())
+        if own:
+            group = next(groups, None)
 
 
-# What a workbook looks like besides its rows: this module, how cells are written and the library that writes them.
-_WRITER = hashlib.sha256(Path(__file__).read_bytes() + Path(readable.__file__).read_bytes() + version("openpyxl").encode()).hexdigest()
+def stream_rows(cursor: duckdb.DuckDBPyConnection, chunk: int = 10_000) -> Iterator[tuple]:
+    """A query's rows, fetched a chunk at a time: never the whole result in Python."""
+    while rows := cursor.fetchmany(chunk):
+        yield from rows
 
 
-def _fingerprint(file_row_hashes: pd.Series, finding_row_hashes: pd.Series) -> str:
-    """Of a workbook's rows, in order, and of the code that writes them."""
-    digest = hashlib.sha256(_WRITER.encode())
-    for hashes in (file_row_hashes, finding_row_hashes):
-        digest.update(f"{len(hashes)}\n".encode())
-        digest.update(hashes.to_numpy().tobytes())
-    return digest.hexdigest()
+# What a workbook looks like besides its rows: this module (its SQL too), how cells are
+# written, the library that writes them and the DuckDB whose hash() the fingerprints use.
+_WRITER = hashlib.sha256(
+    Path(__file__).read_bytes() + Path(readable.__file__).read_bytes() + version("openpyxl").encode() + duckdb.__version__.encode()
+).hexdigest()
 
 
 def _read_fingerprints(path: Path) -> dict[str, str]:
@@ -135,8 +223,9 @@ def _write_fingerprints(path: Path, fingerprints: dict[str, str]) -> None:
     partial.replace(path)
 
 
-def write_workbook(target: Path, files: pd.DataFrame, findings: pd.DataFrame) -> Path:
-    """One workbook of files and their findings (also the check before sending's download)."""
+def write_workbook(target: Path, files: Iterable[tuple], findings: Iterable[tuple]) -> Path:
+    """One workbook of files and their findings (also the check before sending's download):
+    rows as tuples in FILE_COLUMNS' and FINDING_COLUMNS' order, at most EXCEL_MAX_ROWS of each kept."""
     book = Workbook(write_only=True)
     _sheet(book, "ไฟล์ที่ส่ง", files, FILE_COLUMNS)
     _sheet(book, "ข้อผิดพลาด", findings, FINDING_COLUMNS)
@@ -146,7 +235,7 @@ def write_workbook(target: Path, files: pd.DataFrame, findings: pd.DataFrame) ->
     return target
 
 
-def _sheet(book: Workbook, title: str, frame: pd.DataFrame, columns: dict[str, str]) -> None:
+def _sheet(book: Workbook, title: str, rows: Iterable[tuple], columns: dict[str, str]) -> None:
     sheet = book.create_sheet(title)
     header_font = Font(bold=True)
     header = []
@@ -155,5 +244,5 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, columns: dict[str, s
         cell.font = header_font
         header.append(cell)
     sheet.append(header)
-    for values in frame[list(columns)].head(EXCEL_MAX_ROWS).itertuples(index=False):
+    for values in itertools.islice(rows, EXCEL_MAX_ROWS):
         sheet.append([workbook_value(sheet, v) for v in values])
