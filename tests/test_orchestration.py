@@ -7,10 +7,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.assets.dbt import dbt_project
 from orchestration.definitions import defs
 from orchestration.resources import WarehouseResource
 from warehouse.build_state import BuildPlan
-from warehouse.dbt_manifest import manifest_is_stale
+from warehouse.dbt_manifest import ensure_manifest, manifest_is_stale
 
 
 def test_the_nightly_load_job_covers_every_asset():
@@ -97,3 +98,14 @@ def test_the_manifest_is_stale_only_when_the_project_changed(tmp_path):
     model.write_text("select 2")
     os.utime(manifest, (1, 1))
     assert manifest_is_stale(tmp_path, manifest)
+
+
+def test_loading_the_definitions_leaves_the_manifest_current():
+    assert not manifest_is_stale(Path(dbt_project.project_dir), dbt_project.manifest_path)
+
+
+def test_a_parse_that_writes_no_manifest_is_an_error(tmp_path):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "kpi.sql").write_text("select 1")
+    with pytest.raises(RuntimeError, match="did not write"):
+        ensure_manifest(tmp_path, tmp_path / "target" / "manifest.json", parse=lambda: None)

@@ -35,3 +35,5 @@ def ensure_manifest(project_dir: Path, manifest_path: Path, parse: Callable[[], 
         fcntl.flock(lock, fcntl.LOCK_EX)
         if manifest_is_stale(project_dir, manifest_path):  # another process may have parsed while we waited
             parse()
+        if manifest_is_stale(project_dir, manifest_path):  # else every process would parse again, and list stale assets
+            raise RuntimeError(f"dbt parse did not write {manifest_path}")

@@ -22,7 +22,9 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 ensure_manifest(
     DBT_PROJECT_DIR,
     dbt_project.manifest_path,
-    lambda: run_dbt(["parse", "--quiet"], workdir=DBT_PROJECT_DIR, project_dir=DBT_PROJECT_DIR, target_path=dbt_project.target_path),
+    lambda: run_dbt(
+        ["parse", "--quiet"], workdir=DBT_PROJECT_DIR, project_dir=DBT_PROJECT_DIR, target_path=dbt_project.manifest_path.parent
+    ),
 )
 
 
