@@ -11,12 +11,7 @@
 
 {#- The last successful build's watermark; 0 (everything) on a full build. -#}
 {% macro isf_built_through() -%}
-    {%- set state = adapter.get_relation(database=target.database, schema='build_state', identifier='dbt_builds') if execute else none -%}
-    {%- if is_incremental() and state is not none -%}
-        (select coalesce(max(built_through_file_seq), 0) from {{ state }})
-    {%- else -%}
-        0
-    {%- endif -%}
+    {{ isf_watermark(is_incremental()) }}
 {%- endmacro %}
 
 {#- The config of a model rebuilt for this night's batch only: `scope` is a
@@ -36,13 +31,32 @@
 {%- endmacro %}
 
 {#- (factory_id, period) of the accepted submissions taken in since the last build. -#}
-{% macro isf_touched_factory_months() -%}
+{% macro isf_touched_factory_months(built_through=none) -%}
     select distinct factory_id, period from {{ ref('int_isf_submissions') }}
-    where submission_status = 'accepted' and file_seq > {{ isf_built_through() }}
+    where submission_status = 'accepted' and file_seq > {{ isf_built_through() if built_through is none else built_through }}
 {%- endmacro %}
 
 {#- Each factory this night's accepted submissions touch, with the earliest
     period they touch: its months from then on may judge differently. -#}
 {% macro isf_touched_factories_from() -%}
     select factory_id, min(period) as first_period from ({{ isf_touched_factory_months() }}) group by factory_id
+{%- endmacro %}
+
+{#- The last successful build's watermark when `incremental` (and a build has
+    been recorded), else 0 (everything). -#}
+{% macro isf_watermark(incremental) -%}
+    {%- set state = adapter.get_relation(database=target.database, schema='build_state', identifier='dbt_builds') if execute else none -%}
+    {%- if incremental and state is not none -%}
+        (select coalesce(max(built_through_file_seq), 0) from {{ state }})
+    {%- else -%}
+        0
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A data test's watermark: that of the build it gates, 0 on a full build. A
+    test restricted to the rows a night wrote holds for the whole table because
+    the rows before were tested by the builds that wrote them, and a build whose
+    test fails records no watermark: the next one writes and tests them again. -#}
+{% macro isf_tested_through() -%}
+    {{ isf_watermark(not should_full_refresh()) }}
 {%- endmacro %}
