@@ -53,10 +53,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A data test's watermark: that of the build it gates, 0 on a full build. A
+{#- A data test's watermark: within an incremental `dbt build`, that of the
+    build it gates; 0 (everything) on a full build and in `dbt test` by hand. A
     test restricted to the rows a night wrote holds for the whole table because
     the rows before were tested by the builds that wrote them, and a build whose
     test fails records no watermark: the next one writes and tests them again. -#}
 {% macro isf_tested_through() -%}
-    {{ isf_watermark(not should_full_refresh()) }}
+    {{ isf_watermark(flags.WHICH == 'build' and not should_full_refresh()) }}
 {%- endmacro %}
