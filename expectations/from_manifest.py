@@ -61,6 +61,8 @@ def _expectations(table: str, test: DbtTest) -> list[gxe.Expectation]:
             return [gxe.ExpectColumnValuesToNotBeNull(column=c, **common) for c in args["columns"]]
         case "unique":
             return [gxe.ExpectColumnValuesToBeUnique(column=column, **common)]
+        case "unique_combination" if len(args["columns"]) == 1:  # GX's compound expectation wants two or more
+            return [gxe.ExpectColumnValuesToBeUnique(column=args["columns"][0], **common)]
         case "unique_combination":
             return [
                 gxe.ExpectCompoundColumnsToBeUnique(

@@ -11,12 +11,7 @@
 
 {#- The last successful build's watermark; 0 (everything) on a full build. -#}
 {% macro isf_built_through() -%}
-    {%- set state = adapter.get_relation(database=target.database, schema='build_state', identifier='dbt_builds') if execute else none -%}
-    {%- if is_incremental() and state is not none -%}
-        (select coalesce(max(built_through_file_seq), 0) from {{ state }})
-    {%- else -%}
-        0
-    {%- endif -%}
+    {{ isf_watermark(is_incremental()) }}
 {%- endmacro %}
 
 {#- The config of a model rebuilt for this night's batch only: `scope` is a
@@ -36,9 +31,9 @@
 {%- endmacro %}
 
 {#- (factory_id, period) of the accepted submissions taken in since the last build. -#}
-{% macro isf_touched_factory_months() -%}
+{% macro isf_touched_factory_months(built_through=none) -%}
     select distinct factory_id, period from {{ ref('int_isf_submissions') }}
-    where submission_status = 'accepted' and file_seq > {{ isf_built_through() }}
+    where submission_status = 'accepted' and file_seq > {{ isf_built_through() if built_through is none else built_through }}
 {%- endmacro %}
 
 {#- Each factory this night's accepted submissions touch, with the earliest
@@ -65,4 +60,24 @@
 {% macro isf_findings_remade() -%}
     source = 'regional_reports' or file_seq > {{ isf_built_through() }}
     or (rule_id = 'IS12' and (file_seq, row_number) in (select (file_seq, record_number) from {{ ref('int_isf_rejudged') }}))
+{%- endmacro %}
+
+{#- The last successful build's watermark when `incremental` (and a build has
+    been recorded), else 0 (everything). -#}
+{% macro isf_watermark(incremental) -%}
+    {%- set state = adapter.get_relation(database=target.database, schema='build_state', identifier='dbt_builds') if execute else none -%}
+    {%- if incremental and state is not none -%}
+        (select coalesce(max(built_through_file_seq), 0) from {{ state }})
+    {%- else -%}
+        0
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A data test's watermark: within an incremental `dbt build`, that of the
+    build it gates; 0 (everything) on a full build and in `dbt test` by hand. A
+    test restricted to the rows a night wrote holds for the whole table because
+    the rows before were tested by the builds that wrote them, and a build whose
+    test fails records no watermark: the next one writes and tests them again. -#}
+{% macro isf_tested_through() -%}
+    {{ isf_watermark(flags.WHICH == 'build' and not should_full_refresh()) }}
 {%- endmacro %}

@@ -4,10 +4,10 @@
 -- median above 0). Every accepted submission is judged, so a warning stays
 -- with a submission even after a correction replaces it in the marts.
 --
--- The baseline is a running median over the factory's current months, one per
--- period: a window, which DuckDB computes factory by factory, where a join of
--- every submission with every earlier month held 4 years of history in memory
--- at once. Every accepted submission has its factory-month's current row (the
+-- On a full build the baseline is a running median over the factory's current
+-- months, one per period: a window, which DuckDB computes factory by factory,
+-- where a join of every submission with every earlier month held 4 years of
+-- history in memory at once. Every accepted submission has its factory-month's current row (the
 -- current one is chosen among the accepted), whose earlier months are its own.
 --
 -- Incremental: a factory's warnings depend on its own months alone, and a month
@@ -16,7 +16,15 @@
 -- (a correction of an earlier month can raise or remove a later month's
 -- warning, never an earlier one's).
 {{ isf_incremental_config("(file_seq, record_number) in (select (file_seq, record_number) from {{ ref('int_isf_submissions') }} as submissions semi join ({{ isf_touched_factories_from() }}) as touched on touched.factory_id = submissions.factory_id and submissions.period >= touched.first_period)") }}
-with measured as (
+with
+{%- if is_incremental() %}
+-- (Materialized: otherwise DuckDB joins whole tables before narrowing them.)
+touched as materialized (
+    {{ isf_touched_factories_from() }}
+),
+{%- endif %}
+
+measured as{% if is_incremental() %} materialized{% endif %} (
     select
         file_seq, record_number, factory_id, period, electricity_kwh_text, production_value_baht_text,
         electricity_kwh
@@ -26,9 +34,11 @@ with measured as (
     from {{ ref('int_isf_submissions') }}
     where submission_status = 'accepted'
     {%- if is_incremental() %}
-      and factory_id in (select factory_id from ({{ isf_touched_factories_from() }}))
+      and factory_id in (select factory_id from touched)
     {%- endif %}
 ),
+
+{%- if not is_incremental() %}
 
 baselines as (
     select
@@ -47,11 +57,38 @@ judged as (
     select measured.*, baselines.* exclude (factory_id, period)
     from measured
     join baselines using (factory_id, period)
-    {%- if is_incremental() %}
-    semi join ({{ isf_touched_factories_from() }}) as touched
-        on touched.factory_id = measured.factory_id and measured.period >= touched.first_period
-    {%- endif %}
 )
+{%- else %}
+
+-- A night judges a few submissions a factory against the factory's whole
+-- history: each joined with its earlier current months and aggregated, where
+-- the window computed a baseline for every month of the history only to keep
+-- the few (4 times the work at 4 years of history as at one). The same months
+-- and the same median, so the same warnings as a full build.
+history as materialized (
+    select factory_id, period, electricity_per_worker, production_value_baht
+    from measured
+    semi join {{ ref('int_isf_current') }} as current using (file_seq, record_number)
+),
+
+to_judge as materialized (
+    select measured.*
+    from measured
+    semi join touched on touched.factory_id = measured.factory_id and measured.period >= touched.first_period
+),
+
+judged as (
+    select
+        to_judge.*,
+        count(history.electricity_per_worker) as electricity_months,
+        median(history.electricity_per_worker) as electricity_median,
+        count(history.production_value_baht) as production_months,
+        median(history.production_value_baht) as production_median
+    from to_judge
+    left join history on history.factory_id = to_judge.factory_id and history.period < to_judge.period
+    group by all
+)
+{%- endif %}
 
 select file_seq, record_number, factory_id, 'IS12' as rule_id, 'electricity_kwh' as column_name, electricity_kwh_text as value,
        'kWh per worker ' || round(electricity_per_worker, 2)::double || ', median of ' || electricity_months

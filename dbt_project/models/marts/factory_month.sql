@@ -9,8 +9,11 @@
 {{ isf_factory_month_incremental_config() }}
 -- depends_on: {{ ref('int_isf_submissions') }}
 {%- if is_incremental() %}
-with touched as (
-    {{ isf_touched_factory_months() }}
+-- The touched rows first (materialized: otherwise DuckDB joins every factory-month
+-- of the history with the reference tables before keeping the touched ones)
+with current as materialized (
+    select * from {{ ref('int_isf_current') }}
+    semi join ({{ isf_touched_factory_months() }}) as touched using (factory_id, period)
 )
 {% endif %}
 select
@@ -33,10 +36,7 @@ select
     current.electricity_kwh,
     current.water_m3,
     current.submission_id
-from {{ ref('int_isf_current') }} as current
+from {% if is_incremental() %}current{% else %}{{ ref('int_isf_current') }} as current{% endif %}
 join {{ ref('tsic_divisions') }} as divisions on divisions.division = substr(current.tsic_code, 1, 2)
 join {{ ref('int_province_region_by_fiscal_year') }} as zoning
     on zoning.province_code = current.province_code and zoning.fiscal_year = current.fiscal_year
-{%- if is_incremental() %}
-semi join touched using (factory_id, period)
-{%- endif %}
