@@ -40,10 +40,10 @@ class ProcessProfile:
 
 def process_kind(command: str) -> str:
     """What a sampled process was, from its command line."""
-    if re.search(r"/dbt\b", command):
+    if "dbt_in_warehouse" in command or re.search(r"/dbt\b", command):
         return "dbt"
     if "dagster" in command:
-        return "dagster run (intake, dbt, GX, publish, reports)"
+        return "dagster run (intake, GX, publish, reports)"
     if "bench.floor" in command:
         return "floor"
     if "bench.run" in command:

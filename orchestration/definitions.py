@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.alerting import morning_summary_sensor, nightly_load_failed, published_copy_fresh, published_copy_freshness
-from orchestration.assets.dbt import warehouse_dbt_models
+from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_models
 from orchestration.assets.intake import landing_intake
 from orchestration.assets.publish import analytics_database
 from orchestration.assets.reports import dbt_docs, kpi_dashboard, quality_reports
@@ -11,7 +11,7 @@ from orchestration.assets.summary import run_summary
 from orchestration.automation import new_landing_files, nightly_schedule
 from orchestration.checks import gx_suites, results_on_time
 from orchestration.jobs import nightly_load
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 
 defs = dg.Definitions(
     assets=[landing_intake, warehouse_dbt_models, analytics_database, quality_reports, kpi_dashboard, dbt_docs, run_summary],
@@ -19,5 +19,8 @@ defs = dg.Definitions(
     jobs=[nightly_load],
     schedules=[nightly_schedule],
     sensors=[new_landing_files, nightly_load_failed, published_copy_freshness, morning_summary_sensor],
-    resources={"warehouse": WarehouseResource()},
+    resources={
+        "warehouse": WarehouseResource(),
+        "dbt": WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+    },
 )

@@ -2,10 +2,13 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from dagster_dbt import DbtCliResource
+from packaging.version import Version
 from pydantic import PrivateAttr
 
 from warehouse import duckdb_settings
@@ -60,3 +63,25 @@ class WarehouseResource(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+class WarehouseDbtCliResource(DbtCliResource):
+    """dbt as the warehouse runs it: offline, and started once per run.
+
+    Two dagster-dbt habits are switched off here (tied to dagster-dbt 0.29,
+    pinned; tests/test_orchestration.py checks both hooks still exist):
+    - it runs `dbt --version` twice per invocation to learn dbt's version, and
+      that command asks PyPI for the latest release whatever the flags say: a
+      network call, and seconds of start-up each (docs/benchmarks.md). The version
+      of the installed dbt-core package is the same answer, offline.
+    - it opens an in-process handle to dbt's adapter, parsing every macro again,
+      only to serve `fetch_column_metadata`/`fetch_row_counts`, which this
+      project does not use.
+    """
+
+    @property
+    def _cli_version(self) -> Version:
+        return Version(installed_version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None

@@ -88,13 +88,17 @@ def materialize_nightly_load(landing_dir: Path, warehouse_dir: Path, with_gx_che
     these machines); tests/test_quality_gate.py and the CLI runs keep them."""
     import dagster as dg
 
+    from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project
     from orchestration.definitions import defs
-    from orchestration.resources import WarehouseResource
+    from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 
     result = dg.materialize(
         [*defs.assets, *defs.asset_checks],
         selection=dg.AssetSelection.all() if with_gx_checks else dg.AssetSelection.all().without_checks(),
-        resources={"warehouse": WarehouseResource(landing_dir=str(landing_dir), warehouse_dir=str(warehouse_dir))},
+        resources={
+            "warehouse": WarehouseResource(landing_dir=str(landing_dir), warehouse_dir=str(warehouse_dir)),
+            "dbt": WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        },
         raise_on_error=False,
     )
     return result

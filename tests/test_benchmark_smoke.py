@@ -118,7 +118,7 @@ def test_the_profile_summary_splits_the_tree_by_process_and_counts_a_function_on
         'process 13:"/usr/bin/python3 -m bench.floor x.jsonl";<module> (bench/floor.py:80);execute (duckdb/__init__.py:3) 7',
     ])  # fmt: skip
     profiles, not_understood = read_profile(raw)
-    run = profiles["dagster run (intake, dbt, GX, publish, reports)"]
+    run = profiles["dagster run (intake, GX, publish, reports)"]
     assert run.samples == 400 and profiles["dbt"].samples == 250 and profiles["floor"].samples == 7
     assert not_understood == 2 and "other" not in profiles
     # the recursive frame counts once: inclusive time cannot exceed the process's

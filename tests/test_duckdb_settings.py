@@ -80,7 +80,7 @@ def test_dbts_cursors_open_after_a_night_has_spilled(monkeypatch, tmp_path):
 
     monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "64MB")
     monkeypatch.setenv(THREADS_VARIABLE, "1")
-    monkeypatch.chdir(tmp_path)  # dbt runs in the warehouse's folder (warehouse/dbt_in_process.py)
+    monkeypatch.chdir(tmp_path)  # dbt runs in the warehouse's folder (orchestration/dbt_in_warehouse.sh)
     (tmp_path / "tmp").mkdir()
     output = yaml.safe_load((REPO / "dbt_project" / "profiles.yml").read_text(encoding="utf-8"))["diprom"]["outputs"]["warehouse"]
     credentials = DuckDBCredentials.from_dict({k: v for k, v in output.items() if k not in ("type", "threads")})

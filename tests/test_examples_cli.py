@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.assets.dbt import DBT_EXECUTABLE
 from tests.conftest import REPO, query
 from tests.network_audit import audit_events
 
@@ -36,14 +37,15 @@ def test_no_process_of_the_cli_run_uses_the_network(analytics):
     events = audit_events(analytics.parent.parent)
     started = [e for e in events if e["event"] == "started"]
     assert any("dagster" in " ".join(e["detail"]) for e in started)
+    assert any("dbt" in " ".join(e["detail"]) for e in started), "the dbt child was not audited"
     network = [e for e in events if e["event"] not in ("started", "subprocess.Popen")]
     assert network == []
-    # dbt runs inside the audited run process (warehouse/dbt_in_process.py). Every
-    # program the run starts is audited (one of the venv's Python entry points) or
-    # a local tool that has no network use: Python's `platform` asks `uname` and `file`;
+    # Every program the run starts is audited (one of the venv's Python entry
+    # points, or the script that starts dbt in the warehouse's folder) or a local
+    # tool that has no network use: Python's `platform` asks `uname` and `file`;
     # Dagster follows a step's output with `tail`.
     spawned = {e["detail"] for e in events if e["event"] == "subprocess.Popen"}
-    allowed = {"uname", "file", "tail"}
+    allowed = {"uname", "file", "tail", DBT_EXECUTABLE}
     assert all(program.startswith(str(REPO / ".venv" / "bin")) or program in allowed for program in spawned), spawned
 
 

@@ -26,9 +26,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.assets.dbt import dbt_project, warehouse_dbt_models
+from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project, warehouse_dbt_models
 from orchestration.assets.intake import landing_intake
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 from sources.pii import key_fingerprint, load_or_create_key, owner_key
 from tests.conftest import query
 from tests.two_nights import HEADER, jsonl, submission
@@ -78,7 +78,10 @@ NIGHTS = [
 def build(landing: Path, warehouse: Path) -> None:
     result = dg.materialize(
         [landing_intake, warehouse_dbt_models],
-        resources={"warehouse": WarehouseResource(landing_dir=str(landing), warehouse_dir=str(warehouse))},
+        resources={
+            "warehouse": WarehouseResource(landing_dir=str(landing), warehouse_dir=str(warehouse)),
+            "dbt": WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        },
         raise_on_error=False,
     )
     assert result.success

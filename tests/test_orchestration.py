@@ -1,15 +1,17 @@
-"""The code location's definitions."""
+"""The code location's definitions, and the dagster-dbt hooks the project relies on."""
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import dbt_project
+from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project
 from orchestration.definitions import defs
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 from warehouse.build_state import BuildPlan
 from warehouse.dbt_manifest import ensure_manifest, manifest_is_stale
 
@@ -52,6 +54,17 @@ def test_publishing_comes_after_the_marts():
 def test_dbt_is_invoked_once_with_build_and_without_the_unit_tests():
     assert BuildPlan("f", full_refresh=False).dbt_args == ["build", "--exclude", "test_type:unit"]
     assert BuildPlan("f", full_refresh=True).dbt_args == ["build", "--exclude", "test_type:unit", "--full-refresh"]
+
+
+def test_the_dagster_dbt_hooks_we_override_still_exist():
+    # If dagster-dbt renames them, our overrides silently stop working: fail here instead.
+    assert "_cli_version" in vars(DbtCliResource)
+    assert "_initialize_dbt_core_adapter" in vars(DbtCliResource)
+
+
+def test_dbt_version_is_read_offline():
+    resource = WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+    assert str(resource._cli_version) == version("dbt-core")
 
 
 def test_layout_follows_the_environment(monkeypatch, tmp_path):

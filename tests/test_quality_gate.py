@@ -108,13 +108,17 @@ def test_report_renders_in_chromium_with_thai_text(warehouse, tmp_path):
 
 def _publish_behind_the_checks(warehouse_dir):
     """Only the GX checks and the publish step, on a warehouse as it stands."""
+    from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_project
     from orchestration.definitions import defs
-    from orchestration.resources import WarehouseResource
+    from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 
     return dg.materialize(
         [*defs.assets, *defs.asset_checks],
         selection=dg.AssetSelection.assets("analytics_database") | dg.AssetSelection.all_asset_checks(),
-        resources={"warehouse": WarehouseResource(landing_dir=str(warehouse_dir.parent / "landing"), warehouse_dir=str(warehouse_dir))},
+        resources={
+            "warehouse": WarehouseResource(landing_dir=str(warehouse_dir.parent / "landing"), warehouse_dir=str(warehouse_dir)),
+            "dbt": WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        },
         raise_on_error=False,
     )
 

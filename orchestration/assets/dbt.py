@@ -1,31 +1,44 @@
 """The dbt project as assets: staging, rules, marts and quality tables, built by one `dbt build`."""
 
+import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
-from dagster_dbt.asset_utils import extract_runtime_selection_from_args, get_updated_cli_invocation_params_for_context
-from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WarehouseDbtCliResource, WarehouseResource
 from warehouse.build_state import plan_build, record_build
-from warehouse.dbt_in_process import PARTIAL_PARSE, run_dbt
 from warehouse.dbt_manifest import ensure_manifest
+from warehouse.layout import WarehouseLayout
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# The dbt of this environment, whether or not the virtual environment is on PATH.
+INSTALLED_DBT = str(Path(sys.executable).parent / "dbt")
+# What the resource starts: that dbt, in the warehouse's folder (see the script).
+DBT_EXECUTABLE = str(Path(__file__).resolve().parents[1] / "dbt_in_warehouse.sh")
 
-# What Dagster needs to list the dbt assets (warehouse/dbt_manifest.py). Parsing
-# reads only the project, never a warehouse file.
-ensure_manifest(
-    DBT_PROJECT_DIR,
-    dbt_project.manifest_path,
-    lambda: run_dbt(
-        ["parse", "--quiet"], workdir=DBT_PROJECT_DIR, project_dir=DBT_PROJECT_DIR, target_path=dbt_project.manifest_path.parent
-    ),
-)
+
+def _parse(project: DbtProject) -> None:
+    # Parsing reads only the project, never the warehouse file. (DbtProject's own
+    # preparer looks for dbt on PATH, which an un-activated venv does not have;
+    # plain DbtCliResource would ask PyPI for dbt's version.)
+    WarehouseDbtCliResource(project_dir=project, dbt_executable=INSTALLED_DBT).cli(
+        ["parse", "--quiet"], target_path=project.target_path
+    ).wait()
+
+
+def point_dbt_at(layout: WarehouseLayout) -> None:
+    """dbt runs as a child process, in the warehouse's folder (dbt_in_warehouse.sh)."""
+    os.environ["DIPROM_DBT"] = INSTALLED_DBT
+    os.environ["DIPROM_DBT_WORKDIR"] = str(layout.warehouse_dir)
+
+
+# What Dagster needs to list the dbt assets (warehouse/dbt_manifest.py).
+ensure_manifest(DBT_PROJECT_DIR, dbt_project.manifest_path, lambda: _parse(dbt_project))
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -50,39 +63,23 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
     # and the data-quality checks in Dagster are the GX suites.
     dagster_dbt_translator=WarehouseDbtTranslator(DagsterDbtTranslatorSettings(enable_asset_checks=False)),
 )
-def warehouse_dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource):
     from orchestration.checks import start_importing_the_validator  # here: checks.py reads the manifest this module prepares
 
     # No other process may hold the warehouse file while dbt runs.
     layout = warehouse.layout
     start_importing_the_validator()
+    point_dbt_at(layout)
     plan = plan_build(layout, DBT_PROJECT_DIR)
     context.log.info(plan.reason)
-    # The run's selection as dbt arguments, computed as dagster-dbt's own resource does.
-    args, selects, excludes = extract_runtime_selection_from_args(plan.dbt_args)
-    invocation = get_updated_cli_invocation_params_for_context(
-        context, {}, DagsterDbtTranslator(), runtime_selects=selects, runtime_excludes=excludes
-    )
-    indirect = ["--indirect-selection", invocation.indirect_selection] if invocation.indirect_selection else []
+    tests_passed = 0
     # dbt's state lives with the warehouse it built: partial parsing then survives
     # from one night to the next, and nothing piles up in the repository.
-    results = run_dbt(
-        [*args, *invocation.selection_args, *indirect],
-        workdir=layout.warehouse_dir,
-        project_dir=Path(invocation.dbt_project.project_dir),
-        target_path=layout.dbt_target_dir,
-        project_parse=dbt_project.project_dir / dbt_project.target_path / PARTIAL_PARSE,
-    )
-    tests_passed = 0
-    for result in results:
-        message = DbtCoreCliEventMessage(raw_event=result, event_history_metadata={})
-        for event in message.to_default_asset_events(
-            invocation.manifest, invocation.dagster_dbt_translator, context, layout.dbt_target_dir, invocation.dbt_project
-        ):
-            if isinstance(event, dg.AssetObservation):
-                tests_passed += 1  # a passed dbt test; a failed one has failed the build
-                continue
-            yield event
+    for event in dbt.cli(plan.dbt_args, context=context, target_path=layout.dbt_target_dir).stream():
+        if isinstance(event, dg.AssetObservation):
+            tests_passed += 1  # a passed dbt test; a failed one raises when the stream ends
+            continue
+        yield event
     # Only now, dbt having succeeded: a failed or killed build is redone by the next run.
     built_through = record_build(layout.warehouse_db, plan.fingerprint, plan.full_refresh)
     context.log.info(f"dbt build: {tests_passed} dbt tests passed; files up to number {built_through} built")
