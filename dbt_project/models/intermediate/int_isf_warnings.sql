@@ -15,16 +15,10 @@
 -- submissions of the factories it touched from the earliest period it touched
 -- (a correction of an earlier month can raise or remove a later month's
 -- warning, never an earlier one's).
-{{ isf_incremental_config("(file_seq, record_number) in (select (file_seq, record_number) from {{ ref('int_isf_submissions') }} as submissions semi join ({{ isf_touched_factories_from() }}) as touched on touched.factory_id = submissions.factory_id and submissions.period >= touched.first_period)") }}
-with
-{%- if is_incremental() %}
--- (Materialized: otherwise DuckDB joins whole tables before narrowing them.)
-touched as materialized (
-    {{ isf_touched_factories_from() }}
-),
-{%- endif %}
-
-measured as{% if is_incremental() %} materialized{% endif %} (
+-- The night's submissions to judge again are found once, in int_isf_rejudged.
+-- depends_on: {{ ref('int_isf_rejudged') }}
+{{ isf_incremental_config("(file_seq, record_number) in (select (file_seq, record_number) from {{ ref('int_isf_rejudged') }})") }}
+with measured as{% if is_incremental() %} materialized{% endif %} (
     select
         file_seq, record_number, factory_id, period, electricity_kwh_text, production_value_baht_text,
         electricity_kwh
@@ -34,7 +28,7 @@ measured as{% if is_incremental() %} materialized{% endif %} (
     from {{ ref('int_isf_submissions') }}
     where submission_status = 'accepted'
     {%- if is_incremental() %}
-      and factory_id in (select factory_id from touched)
+      and factory_id in (select factory_id from {{ ref('int_isf_rejudged') }})
     {%- endif %}
 ),
 
@@ -74,7 +68,7 @@ history as materialized (
 to_judge as materialized (
     select measured.*
     from measured
-    semi join touched on touched.factory_id = measured.factory_id and measured.period >= touched.first_period
+    semi join {{ ref('int_isf_rejudged') }} as rejudged using (file_seq, record_number)
 ),
 
 judged as (
