@@ -6,6 +6,7 @@ publish; and the DuckDB CLI an analyst installs opening the copy read-only."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from openpyxl import load_workbook
 
 from warehouse.exports import DICTIONARY_SHEET, WORKBOOK_NAME, split_description, write_exports
 from warehouse.publish import publish_analytics
+from warehouse.published_state import IN_PARTS
 
 FISCAL_YEARS = (2564, 2565)
 # A sheet stores no cell for a blank at the end of a row, and frictionless reads
@@ -42,9 +44,11 @@ def make_warehouse(path: Path, generation: int) -> None:
         con.execute(f"CREATE OR REPLACE TABLE marts.kpi_national AS SELECT 2565 AS fiscal_year, {generation} AS generation")
         con.execute(f"""CREATE OR REPLACE TABLE marts.kpi_monthly AS
             SELECT '2565-' || lpad(m::VARCHAR, 2, '0') AS period, m AS value, {generation} AS generation FROM range(1, 6) t(m)""")
+        # findings is exported a file per i-Single Form export, and one for the regional reports
         con.execute(f"""CREATE OR REPLACE TABLE quality.findings AS SELECT * FROM (VALUES
-            ('=HYPERLINK(\"x\")', 'ข้อความภาษาไทย', TIMESTAMPTZ '2023-03-15 02:00:00+00', DATE '2023-03-15', {generation}),
-            ('#N/A', NULL, NULL, NULL, {generation})) t(value, message_th, first_seen_at, due_date, generation)""")
+            ('isingleform/ข้อมูล 2566-01.jsonl', '=HYPERLINK(\"x\")', 'ข้อความภาษาไทย', TIMESTAMPTZ '2023-03-15 02:00:00+00', DATE '2023-03-15', {generation}),
+            ('regional_reports/PIO51_result_2566-01.csv', '#N/A', NULL, NULL, NULL, {generation}))
+            t(path, value, message_th, first_seen_at, due_date, generation)""")
         con.execute(
             f"CREATE OR REPLACE TABLE reference.provinces AS SELECT '51' AS province_code, 'ลำพูน' AS name_th, {generation} AS generation"
         )
@@ -69,6 +73,12 @@ def tables_of(analytics: Path) -> dict[str, dict[str, str]]:
     return tables
 
 
+def exported_files(exports: Path, kind: str, table: str) -> str:
+    """The files of `table` in the exports (a folder of them for a table in parts), as a glob."""
+    several = (parts := IN_PARTS.get(table)) is not None and parts.export_file is not None
+    return f"{exports}/{kind}/{table}/*.{kind}" if several else f"{exports}/{kind}/{table}.{kind}"
+
+
 def count_and_hash(con, relation: str) -> tuple[int, int]:
     return con.execute(f"SELECT count(*), bit_xor(hash(*COLUMNS(*))) FROM {relation}").fetchall()[0]
 
@@ -81,18 +91,22 @@ def test_every_table_in_parquet_and_csv_holds_the_tables_rows(published):
         for name, types in tables.items():
             expected = count_and_hash(con, name)
             assert expected[0] > 0
-            assert count_and_hash(con, f"read_parquet('{exports}/parquet/{name}.parquet')") == expected, name
+            assert count_and_hash(con, f"read_parquet('{exported_files(exports, 'parquet', name)}')") == expected, name
             columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
-            csv = f"read_csv('{exports}/csv/{name}.csv', header = true, columns = {columns})"
+            csv = f"read_csv('{exported_files(exports, 'csv', name)}', header = true, quote = '\"', columns = {columns})"
             assert count_and_hash(con, csv) == expected, name
 
 
 def test_csv_files_start_with_a_byte_order_mark_and_hold_thai_as_utf8(published):
-    files = sorted((published / "exports" / "csv").glob("*.csv"))
-    assert len(files) == 5
+    files = sorted((published / "exports" / "csv").rglob("*.csv"))
+    assert len(files) == 6  # four tables, and findings in two files
     for path in files:
         assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path
-    assert "ข้อความภาษาไทย" in (published / "exports" / "csv" / "quality.findings.csv").read_text(encoding="utf-8-sig")
+    findings = sorted((published / "exports" / "csv" / "quality.findings").iterdir())
+    # a path is no file name: its plain letters, and a hash of it so that no two share a file
+    assert re.fullmatch(r"isingleform_+2566-01\.jsonl-[0-9a-f]{8}\.csv", findings[0].name)
+    assert findings[1].name == "regional_reports.csv"
+    assert "ข้อความภาษาไทย" in findings[0].read_text(encoding="utf-8-sig")
 
 
 def test_the_workbook_holds_the_kpi_marts_and_a_dictionary_of_every_column(published):

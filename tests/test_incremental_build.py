@@ -40,6 +40,8 @@ DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "quality", "quarantine", 
 # What the last incremental night judged again, the scope of the models built on
 # the warnings: empty after a whole build, not derived data.
 NIGHT_SCOPE = "intermediate.int_isf_rejudged"
+# Which files' findings each build changed: a record of the builds, every file after a whole one.
+FINDINGS_CHANGED = "intermediate.int_findings_parts"
 
 NATURAL_PERSON = "3100600445635"  # an owner id that only ever appears as its keyed hash
 ROTATED_KEY = "a new key from the vault"
@@ -90,13 +92,28 @@ def build(landing: Path, warehouse: Path) -> None:
 def derived_tables(db: Path) -> dict[str, list[tuple]]:
     tables = query(db, "SELECT schema_name, table_name FROM duckdb_tables() WHERE list_contains(?, schema_name) ORDER BY ALL",
                    [list(DERIVED_SCHEMAS)])  # fmt: skip
-    return {f"{s}.{t}": query(db, f'SELECT * FROM "{s}"."{t}" ORDER BY ALL') for s, t in tables if f"{s}.{t}" != NIGHT_SCOPE}
+    return {
+        f"{s}.{t}": query(db, f'SELECT * FROM "{s}"."{t}" ORDER BY ALL')
+        for s, t in tables
+        if f"{s}.{t}" not in (NIGHT_SCOPE, FINDINGS_CHANGED)
+    }
 
 
 def is12_warnings(db: Path) -> list[str]:
     return [s for (s,) in query(db, """SELECT submissions.submission_id FROM intermediate.int_isf_warnings AS warnings
                                       JOIN intermediate.int_isf_submissions AS submissions USING (file_seq, record_number)
                                       ORDER BY 1""")]  # fmt: skip
+
+
+def findings_changed_by_the_last_build(db: Path) -> list[str]:
+    return sorted(
+        path.rsplit("/", 1)[1]
+        for (path,) in query(
+            db,
+            f"""SELECT path FROM {FINDINGS_CHANGED}
+        WHERE file_seq = (SELECT max(file_seq) FROM staging.stg_landed_files)""",
+        )
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,12 +123,13 @@ def nights(tmp_path_factory):
     (landing / "regional_reports").mkdir(parents=True)
     (landing / "isingleform").mkdir()
     db = warehouse / "warehouse.duckdb"
-    warnings_after = []
+    warnings_after, findings_changed = [], []
     for night in NIGHTS:
         for name, text in night.items():
             (landing / name).write_text(text, encoding="utf-8")
         build(landing, warehouse)
         warnings_after.append(is12_warnings(db))
+        findings_changed.append(findings_changed_by_the_last_build(db))
     incremental = derived_tables(db)
     # The project "changed": the next build must rebuild everything from raw.
     record_build(db, "another project", full_refresh=False)
@@ -122,18 +140,18 @@ def nights(tmp_path_factory):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("WAREHOUSE_PII_KEY", ROTATED_KEY)
         build(landing, warehouse)
-    return db, warnings_after, incremental, full, fingerprint
+    return db, warnings_after, incremental, full, fingerprint, findings_changed
 
 
 def test_a_correction_of_earlier_months_removes_a_later_months_warning(nights):
-    _, warnings_after, _, _, _ = nights
+    _, warnings_after, _, _, _, _ = nights
     assert warnings_after[0] == ["M-01"]
     # November and December now 15,000 kWh per worker: January's 30,000 and 35,000 are not ten times that.
     assert warnings_after[1] == []
 
 
 def test_nights_built_one_on_another_equal_a_full_rebuild(nights):
-    _, _, incremental, full, _ = nights
+    _, _, incremental, full, _, _ = nights
     assert incremental.keys() == full.keys()
     assert "intermediate.int_isf_current" in full and full["intermediate.int_isf_submissions"]
     for table in full:
@@ -141,7 +159,7 @@ def test_nights_built_one_on_another_equal_a_full_rebuild(nights):
 
 
 def test_each_build_is_recorded_and_a_changed_project_is_rebuilt_whole(nights):
-    db, _, _, _, fingerprint = nights
+    db, _, _, _, fingerprint, _ = nights
     builds = query(db, "SELECT project_fingerprint, full_refresh, built_through_file_seq FROM build_state.dbt_builds ORDER BY built_at")
     files = query(db, "SELECT count(*) FROM raw.landed_files")[0][0]
     assert [(f == fingerprint, full) for f, full, _ in builds[:5]] == [
@@ -155,7 +173,7 @@ def test_each_build_is_recorded_and_a_changed_project_is_rebuilt_whole(nights):
 
 
 def test_a_rotated_owner_id_key_rebuilds_every_owner_key(nights):
-    db, _, _, _, fingerprint = nights
+    db, _, _, _, fingerprint, _ = nights
     [(rotated_fingerprint, full_refresh)] = query(
         db, "SELECT project_fingerprint, full_refresh FROM build_state.dbt_builds ORDER BY built_at DESC LIMIT 1"
     )
@@ -166,7 +184,7 @@ def test_a_rotated_owner_id_key_rebuilds_every_owner_key(nights):
 
 
 def test_statuses_across_nights(nights):
-    db, _, _, _full, _ = nights
+    db, _, _, _full, _, _ = nights
     statuses = dict(query(db, "SELECT submission_id || '@' || file_seq, submission_status FROM intermediate.int_isf_submissions"))
     assert sorted(statuses.values()).count("duplicate") == 1
     current = dict(query(db, "SELECT period, submission_id FROM marts.factory_month WHERE factory_id = '10510000125401'"))
@@ -176,7 +194,7 @@ def test_statuses_across_nights(nights):
 
 
 def test_an_earlier_reports_findings_follow_its_new_version(nights):
-    db, _, incremental, _, _ = nights
+    db, _, incremental, _, _, _ = nights
     assert query(db, "SELECT path, status, rows_quarantined FROM quality.files WHERE source = 'regional_reports' ORDER BY path") == [
         ("regional_reports/PIO51_result_2565-11.csv", "loaded", 1),
         ("regional_reports/PIO51_result_2565-12.csv", "superseded", 1),
@@ -206,7 +224,7 @@ def test_a_night_tests_the_keys_it_wrote_against_the_whole_table(nights, tmp_pat
     """An incremental build's uniqueness tests on factory_month read only the
     factory-months the night rewrote, comparing their keys with every row; dbt
     test by hand reads every row."""
-    db, _, _, _, _ = nights
+    db, _, _, _, _, _ = nights
     warehouse = tmp_path / "warehouse"
     shutil.copytree(db.parent, warehouse, ignore=shutil.ignore_patterns("dbt", "tmp"))
     with duckdb.connect(str(warehouse / "warehouse.duckdb")) as con:
@@ -225,3 +243,15 @@ def test_a_night_tests_the_keys_it_wrote_against_the_whole_table(nights, tmp_pat
     )
     assert failed_dbt_tests(warehouse, tmp_path / "night", "build", "--select", "factory_month") == {submission_id}
     assert failed_dbt_tests(warehouse, tmp_path / "by_hand", "test", "--select", "factory_month") == {submission_id, factory_month}
+
+
+def test_a_night_records_the_files_whose_findings_it_changed_and_no_other(nights):
+    """What publishing takes again of quality.findings: a night's new files with
+    findings, and the earlier export whose IS12 warning the corrections removed;
+    not the earlier regional reports, whose findings it made again the same."""
+    *_, findings_changed = nights
+    assert findings_changed == [
+        ["PIO51_result_2565-12.csv", "months.jsonl"],
+        ["PIO51_result_2565-12_v2.csv", "corrections.jsonl", "months.jsonl"],
+        ["PIO51_result_2565-11.csv", "broken.jsonl"],
+    ]

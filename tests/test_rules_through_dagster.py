@@ -29,6 +29,22 @@ def test_eight_readers_during_a_run_see_one_whole_copy_and_never_fail(two_nights
     assert set().union(*(r["files_seen"] for r in readers)) == {before, after}
 
 
+def test_the_second_nights_copy_brought_up_to_date_by_parts_holds_the_warehouse(two_nights):
+    """The second night updates the first copy's twin part by part (warehouse/publish.py):
+    it and its exports hold every published row of the warehouse, findings included."""
+    analytics = two_nights.analytics
+    warehouse = analytics.with_name("warehouse.duckdb")
+    tables = query(analytics, "SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1")
+    assert ("quality.findings",) in tables
+    for (table,) in tables:
+        assert query(analytics, f"SELECT * FROM {table} ORDER BY ALL") == query(warehouse, f"SELECT * FROM {table} ORDER BY ALL"), table
+    exported = analytics.with_name("exports") / "parquet" / "quality.findings"
+    assert len(list(exported.iterdir())) > 1  # a file per i-Single Form export, and the regional reports'
+    assert query(analytics, f"SELECT * FROM read_parquet('{exported}/*.parquet') ORDER BY ALL") == query(
+        analytics, "SELECT * FROM quality.findings ORDER BY ALL"
+    )
+
+
 def findings(db: Path, path: str) -> list[tuple]:
     return query(
         db,

@@ -17,12 +17,10 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import REPO, query
-from tests.test_exports import WORKBOOK_CHECKS, count_and_hash, tables_of
+from tests.test_exports import WORKBOOK_CHECKS, count_and_hash, exported_files, tables_of
 from warehouse.exports import DICTIONARY_SHEET, WORKBOOK_NAME
-from warehouse.published_state import IN_PARTS
 
 pytestmark = pytest.mark.e2e
-FILE_PER_PART = {table for table, parts in IN_PARTS.items() if parts.file_per_part}
 
 QUESTION = REPO / "dbt_project" / "analyses" / "13_achievement_by_region_two_years.sql"
 
@@ -40,11 +38,10 @@ def test_every_published_table_is_exported_with_its_rows(night):
     with duckdb.connect(str(analytics), read_only=True) as con:
         for name, types in tables.items():
             expected = count_and_hash(con, name)
-            # factory_month is a folder of a file per month (warehouse/exports.py)
-            files = f"{name}/*" if name in FILE_PER_PART else name
-            assert count_and_hash(con, f"read_parquet('{exports}/parquet/{files}.parquet')") == expected, name
+            assert count_and_hash(con, f"read_parquet('{exported_files(exports, 'parquet', name)}')") == expected, name
             columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
-            assert count_and_hash(con, f"read_csv('{exports}/csv/{files}.csv', header = true, columns = {columns})") == expected, name
+            csv = f"read_csv('{exported_files(exports, 'csv', name)}', header = true, quote = '\"', columns = {columns})"
+            assert count_and_hash(con, csv) == expected, name
 
 
 def test_the_nights_data_package_validates_and_its_dictionary_describes_every_column(night):

@@ -64,7 +64,8 @@ REVIEWED = {
     ("warehouse/exports.py", "literal(_CSV_TIMESTAMP_FORMAT)"): "the module's constant, quoted",
     ("warehouse/exports.py", "where"): "a fixed WHERE with a ? parameter, or nothing",
     ("warehouse/exports.py", "literal(str(warehouse_db))"): "the warehouse path from WAREHOUSE_DIR, quoted",
-    ("warehouse/exports.py", "identifier(column)"): "IN_PARTS' part column, a constant, quoted",
+    ("warehouse/exports.py", "identifier(parts.column)"): "IN_PARTS' part column, a constant, quoted",
+    ("warehouse/exports.py", "parts.export_file"): "IN_PARTS' file of a part: a constant SQL expression of its part column",
     ("warehouse/exports.py", "relation"): "a table of the published copy, quoted, or a SELECT of it with a ? parameter",
 }
 

@@ -11,10 +11,12 @@ schemas, nothing personal: the copy holds nothing else) is exported from that
 copy, so the exports and `analytics.duckdb` hold the same rows.
 
 A large table that grows with the years (warehouse/published_state.py
-IN_PARTS, `marts.factory_month`) is a folder of files, one per part
-(a month): `parquet/marts.factory_month/2566-10.parquet`, and its CSV likewise.
-A part that no file taken in since the previous set changed is that set's file,
-hard-linked, not written again: a night writes what arrived, not the years.
+IN_PARTS: `marts.factory_month`, `quality.findings`) is a folder of files, each
+holding some of its parts: a month of factory-months
+(`parquet/marts.factory_month/2566-10.parquet`), the findings of an i-Single
+Form export, and its CSV likewise. A file none of whose parts a file taken in
+since the previous set changed is that set's file, hard-linked, not written
+again: a night writes what arrived, not the years.
 
 A set is made complete in a folder of its own (`.exports-<time>`), then the
 link `exports` is swapped to it in one rename: a reader that resolves the link
@@ -144,7 +146,7 @@ def write_export_set(
         changes = _changes_since(con, previous, warehouse_db, build)
         tables = _tables(con)
         for table in tables:
-            if (parts := published_state.IN_PARTS.get(table.qualified)) and parts.file_per_part:
+            if (parts := published_state.IN_PARTS.get(table.qualified)) and parts.export_file:
                 _write_parts(con, table, target, previous if known_facts else None, changes)
             else:
                 _write_parquet(con, table.sql, target / table.files("parquet")[0])
@@ -166,27 +168,41 @@ def _changes_since(con, previous: Path | None, warehouse_db: Path | None, build:
 
 
 def _write_parts(con, table: _Table, target: Path, previous: Path | None, changes: published_state.Changes) -> None:
-    """One file per part; a part nothing changed since the previous set is that set's file, linked."""
-    column = published_state.IN_PARTS[table.qualified].column
-    counted = con.execute(f"SELECT {identifier(column)}, count(*) FROM {table.sql} GROUP BY ALL ORDER BY ALL").fetchall()
-    changed = changes.parts(con, table.qualified) if previous else None
-    changed = None if changed is None else set(changed)
+    """A file per group of parts (published_state.Parts.export_file); a file none of whose
+    parts changed since the previous set is that set's file, linked."""
+    parts = published_state.IN_PARTS[table.qualified]
+    counted = con.execute(f"SELECT {parts.export_file}, count(*) FROM {table.sql} GROUP BY ALL ORDER BY ALL").fetchall()
+    changed = _changed_files(con, parts, changes.parts(con, table.qualified)) if previous else None
     table.parts = []
     for kind in ("parquet", "csv"):
         (target / kind / table.qualified).mkdir()
-    for part, rows in counted:
-        stem = _file_stem(part)
+    for file, rows in counted:
+        stem = _file_stem(file)
         table.parts.append((stem, rows))
         for kind, write in (("parquet", _write_parquet), ("csv", _write_csv)):
             relative = f"{kind}/{table.qualified}/{stem}.{kind}"
-            if changed is not None and part not in changed and (previous / relative).is_file():
+            if changed is not None and file not in changed and (previous / relative).is_file():
                 os.link(previous / relative, target / relative)
             else:
-                write(con, f"(SELECT * FROM {table.sql} WHERE {identifier(column)} = ?)", target / relative, [part])
+                write(con, f"(SELECT * FROM {table.sql} WHERE {parts.export_file} = ?)", target / relative, [file])
 
 
-def _file_stem(part) -> str:
-    return re.sub(r"[^0-9A-Za-z._-]", "_", str(part))
+def _changed_files(con, parts: published_state.Parts, changed_parts: list | None) -> set | None:
+    """The files holding the parts `changed_parts` (None: every file changed)."""
+    if changed_parts is None:
+        return None
+    if not changed_parts:
+        return set()
+    rows = con.execute(f"SELECT DISTINCT {parts.export_file} FROM (SELECT unnest(?) AS {identifier(parts.column)})", [changed_parts])
+    return {file for (file,) in rows.fetchall()}
+
+
+def _file_stem(file) -> str:
+    """A file name for a part's value: the value where it is a plain name, else the value's
+    plain letters and a short hash of the whole, so that two values never share a file."""
+    text = str(file)
+    stem = re.sub(r"[^0-9A-Za-z._-]", "_", text)
+    return stem if stem == text else f"{stem}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
 def swap_export_set(exports_link: Path, new_set: Path) -> None:

@@ -110,7 +110,10 @@ class Parts:
 
     column: str
     changes: str
-    file_per_part: bool = False  # in the exports: a file per part (a table of a million rows a year)
+    # In the exports: SQL of the part column naming the file each part is written to
+    # (warehouse/exports.py), so that a night writes only the files of the parts it
+    # changed; None: the whole table in one file.
+    export_file: str | None = None
 
     def changed_since(self, since: int) -> str:
         """SQL: the rows of this table in a part that files after `since` changed."""
@@ -125,10 +128,19 @@ IN_PARTS = {
     "staging.stg_isf_submissions": Parts("file_seq", "staging.stg_isf_submissions"),
     "checking.isf_submissions": Parts("file_seq", "checking.isf_submissions"),
     # A factory-month's row changes only when its current submission does, and a
-    # new current submission is one of a file taken in since.
-    "marts.factory_month": Parts("period", "intermediate.int_isf_current", file_per_part=True),
+    # new current submission is one of a file taken in since. A file a month.
+    "marts.factory_month": Parts("period", "intermediate.int_isf_current", export_file="period"),
     # A month's cells follow from that month's factory-months alone.
     "marts.industry_by_province": Parts("period", "intermediate.int_isf_current"),
+    # A file's findings, made again by a build only where it found them different
+    # (dbt_project/models/intermediate/int_findings_parts.sql). A file per
+    # i-Single Form export (a path is the landing folder's, its source first), and
+    # one for the regional reports, which are few.
+    "quality.findings": Parts(
+        "path",
+        "intermediate.int_findings_parts",
+        export_file="CASE WHEN starts_with(path, 'isingleform/') THEN path ELSE 'regional_reports' END",
+    ),
 }
 
 

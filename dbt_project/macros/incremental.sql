@@ -62,6 +62,16 @@
     or (rule_id = 'IS12' and (file_seq, row_number) in (select (file_seq, record_number) from {{ ref('int_isf_rejudged') }}))
 {%- endmacro %}
 
+{#- The rows of quality.findings a night replaces: those isf_findings_remade()
+    makes again, found by the file's content and path (the published table has
+    neither the file's sequence nor its source). -#}
+{% macro published_findings_remade() -%}
+    (file_sha256, path) in (select (file_sha256, path) from {{ ref('stg_landed_files') }} where source = 'regional_reports' or file_seq > {{ isf_built_through() }})
+    or (rule_id = 'IS12' and (file_sha256, path, row_number) in (
+        select (files.file_sha256, files.path, rejudged.record_number)
+        from {{ ref('int_isf_rejudged') }} as rejudged join {{ ref('stg_landed_files') }} as files using (file_seq)))
+{%- endmacro %}
+
 {#- The last successful build's watermark when `incremental` (and a build has
     been recorded), else 0 (everything). -#}
 {% macro isf_watermark(incremental) -%}
