@@ -26,6 +26,7 @@ Corpora are generated once per size and seed (bench/national.py) and reused.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -224,9 +225,12 @@ def ratios(nights: list[Night]) -> dict[str, float]:
     if len(by_years) == 1:
         return ratios_of_one_history(nights)
     out = {f"{_years(years)}: {name}": value for years, group in by_years.items() for name, value in ratios_of_one_history(group).items()}
-    incrementals = [n for n in nights if n.name.startswith("(b)") and not n.name.endswith(ENCRYPTED)]
-    for smaller in incrementals[:-1]:
-        out[f"(b) {_years(smaller.years)} -> {_years(incrementals[-1].years)}"] = round(incrementals[-1].seconds / smaller.seconds, 2)
+    incrementals = sorted((n for n in nights if n.name.startswith("(b)") and not n.name.endswith(ENCRYPTED)), key=lambda n: n.years)
+    # each step of history, then the whole way (once, when there are more steps than one)
+    steps = list(itertools.pairwise(incrementals))
+    steps += [(incrementals[0], incrementals[-1])] if len(steps) > 1 else []
+    for shorter, longer in steps:
+        out[f"(b) {_years(shorter.years)} -> {_years(longer.years)}"] = round(longer.seconds / shorter.seconds, 2)
     return out
 
 

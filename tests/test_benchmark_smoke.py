@@ -150,6 +150,27 @@ def test_the_cost_of_encryption_is_each_night_against_the_same_night_without():
     assert ratios([nights[2], nights[4]]) == {"(a)/(c)": 11.0}
 
 
+def test_the_ratios_of_several_histories_come_once_each_with_every_step_of_growth():
+    from bench.run import ENCRYPTED, Night, ratios
+
+    def nights(years: int, full: float, incremental: float, floor: float) -> list[Night]:
+        label = "1,000,000" + (f" × {years} years" if years > 1 else "")
+        return [Night(f"(a) full, {label}", years * 1_000_000, 1_157, full, 1.0, 1, years=years),
+                Night(f"(b) incremental on {label}", 10_000, 30, incremental, 1.0, 1, years=years),
+                Night(f"(b) incremental on {label}{ENCRYPTED}", 10_000, 30, 99.0, 1.0, 1, years=years),
+                Night(f"(c) floor, {label}", years * 1_000_000, 0, floor, 1.0, 1, years=years)]  # fmt: skip
+
+    assert ratios([*nights(1, 100.0, 40.0, 10.0), *nights(4, 400.0, 50.0, 40.0), *nights(10, 1000.0, 80.0, 100.0)]) == {
+        "1 year: (b) incremental on 1,000,000: encrypted/plain": 2.475, "1 year: (a)/(c)": 10.0, "1 year: (b)/(a)": 0.4,
+        "4 years: (b) incremental on 1,000,000 × 4 years: encrypted/plain": 1.98, "4 years: (a)/(c)": 10.0, "4 years: (b)/(a)": 0.125,
+        "10 years: (b) incremental on 1,000,000 × 10 years: encrypted/plain": 1.238, "10 years: (a)/(c)": 10.0,
+        "10 years: (b)/(a)": 0.08,
+        "(b) 1 year -> 4 years": 1.25, "(b) 4 years -> 10 years": 1.6, "(b) 1 year -> 10 years": 2.0,
+    }  # fmt: skip
+    two = ratios([*nights(1, 100.0, 40.0, 10.0), *nights(4, 400.0, 50.0, 40.0)])
+    assert [name for name in two if name.startswith("(b) ")] == ["(b) 1 year -> 4 years"]  # one step: said once
+
+
 def test_an_encrypted_benchmark_night_gets_a_key_file_of_its_own(tmp_path):
     from bench.run import archive_environment
 
