@@ -3,17 +3,18 @@ submission and every submitter's regional reports, deterministic per seed.
 
     python -m bench.national LANDING_DIR SUBMISSIONS [--seed N]
 
-- `isingleform/FY2566/<period>.jsonl`: one bulk export per month, SUBMISSIONS
-  lines in all: SUBMISSIONS/12 factories, each filing every month of FY2566.
+- `isingleform/FY2569/<period>.jsonl`: one bulk export per month, SUBMISSIONS
+  lines in all: SUBMISSIONS/12 factories, each filing every month of FY2569,
+  every one registered before the first fiscal year the warehouse holds.
   About 3 % of lines break one `IS` error rule (IS01 to IS11, in turn), 2 %
   are corrections (a later submission for the same factory and month, in the
   next month's export) and 1 % are duplicates (the same line re-sent).
-- `regional_reports/FY2566/`: a plan and twelve monthly results for each of the
+- `regional_reports/FY2569/`: a plan and twelve monthly results for each of the
   89 submitters (IPC01-IPC11, DIPROM and 77 provincial offices): 1,157 files,
   in turn `.xlsx`, UTF-8 `.csv` and cp874 `.csv`, a few rows breaking a rule.
 
 `incremental(LANDING_DIR, ...)` adds the next night's arrivals: 10,000 new
-submissions (October 2566) and 30 new regional results.
+submissions (October 2569) and 30 new regional results.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import argparse
 import json
 import random
 from pathlib import Path
+
+import yaml
 
 from sample.factories import Factory, thai_id
 from sample.tables import HEADER, provinces_by_region, read_seed, write_csv, write_xlsx
@@ -32,9 +35,26 @@ def months_of(fiscal_year: int) -> list[str]:
     return [f"{fiscal_year - 1}-{month:02d}" for month in (10, 11, 12)] + [f"{fiscal_year}-{month:02d}" for month in range(1, 10)]
 
 
+# What the generator writes for a size and seed changes with this: bump it
+# with any change to the output, so that a corpus generated before is not reused
+# (bench/run.py names the corpus folder with it).
+VERSION = 2
+
+
+def _first_held_year() -> int:
+    """The first fiscal year the warehouse holds (dbt's `first_fiscal_year`): its
+    months before are quarantined (IS02), so no history starts earlier."""
+    project = Path(__file__).resolve().parents[1] / "dbt_project" / "dbt_project.yml"
+    return int(yaml.safe_load(project.read_text(encoding="utf-8"))["vars"]["first_fiscal_year"])
+
+
+FIRST_HELD_YEAR = _first_held_year()
 # The year of a one-year corpus, and the last of a longer history: the
-# incremental night brings the first month of the next.
-LAST_YEAR = 2566
+# incremental night brings the first month of the next. Ten ordinary years,
+# FY2560-FY2569, end here; every month of it and the next night's (October
+# 2569, filed in November 2026) is before the month of a run today.
+LAST_YEAR = 2569
+MOST_YEARS = LAST_YEAR - FIRST_HELD_YEAR + 1
 MONTHS = months_of(LAST_YEAR)
 NEXT_MONTH = months_of(LAST_YEAR + 1)[0]
 BAD_SHARE, CORRECTION_SHARE, DUPLICATE_SHARE = 0.03, 0.02, 0.01
@@ -64,7 +84,8 @@ def factories(count: int, rng: random.Random) -> list[Factory]:
             location = {"type": estate["type"], "estate_code": estate["estate_code"]}
         agency, zone = ("7", "2") if inside else ("1", "0")
         made.append(Factory(
-            factory_id=f"{agency}{zone}{province}{number % 100_000:05d}{rng.randint(2540, 2565)}{rng.randint(0, 9)}",
+            # registered before any month of any history, so that no year breaks IS08 by its registration
+            factory_id=f"{agency}{zone}{province}{number % 100_000:05d}{rng.randint(2530, FIRST_HELD_YEAR - 1)}{rng.randint(0, 9)}",
             owner_id=thai_id(rng, rng.choice("0123")),
             name=f"บริษัท อุตสาหกรรม {number} จำกัด",
             tsic_code=rng.choice(divisions) + f"{rng.randint(100, 999)}",
@@ -156,6 +177,11 @@ def write_isingleform(landing: Path, submissions_total: int, seed: int, years: i
     """`submissions_total` a year, for `years` fiscal years ending with LAST_YEAR:
     the same factories every year, each year its own rule breaks, corrections and
     duplicates. (The last year is the same whatever `years`.)"""
+    if not 1 <= years <= MOST_YEARS:
+        raise ValueError(
+            f"{years} years: a history ending with FY{LAST_YEAR} has 1 to {MOST_YEARS} years, "
+            f"the warehouse holds none before FY{FIRST_HELD_YEAR}"
+        )
     rng = random.Random(seed)
     plants = factories(max(1, submissions_total // len(MONTHS)), rng)
     lines = 0
@@ -228,25 +254,25 @@ def write_regional(landing: Path, seed: int, submitters_count: int | None = None
     wanted = [
         (submitter, provinces, kind, period)
         for submitter, provinces in submitters()[:submitters_count]
-        for kind, period in [("plan", "2566"), *(("result", month) for month in MONTHS)]
+        for kind, period in [("plan", str(LAST_YEAR)), *(("result", month) for month in MONTHS)]
     ]
-    return _reports(landing / "regional_reports" / "FY2566", wanted, random.Random(seed))
+    return _reports(landing / "regional_reports" / f"FY{LAST_YEAR}", wanted, random.Random(seed))
 
 
 def incremental(
     landing: Path, corpus_submissions: int, seed: int = 2566, submissions_total: int = 10_000, regional_files: int = 30
 ) -> tuple[int, int]:
-    """The next night's arrivals: October 2566 from the corpus' first factories, and
-    results for October 2566 from the first submitters."""
+    """The next night's arrivals: the month after the corpus (NEXT_MONTH) from its
+    first factories, and results for that month from the first submitters."""
     plants = factories(max(1, corpus_submissions // len(MONTHS)), random.Random(seed))[:submissions_total]
     rng = random.Random(seed + 1)
-    out = landing / "isingleform" / "FY2567" / f"{NEXT_MONTH}.jsonl"
+    out = landing / "isingleform" / f"FY{LAST_YEAR + 1}" / f"{NEXT_MONTH}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as handle:
         for factory in plants:
             handle.write(json.dumps(submission(factory, NEXT_MONTH, rng), ensure_ascii=False) + "\n")
     wanted = [(submitter, provinces, "result", NEXT_MONTH) for submitter, provinces in submitters()[:regional_files]]
-    return len(plants), _reports(landing / "regional_reports" / "FY2567", wanted, rng)
+    return len(plants), _reports(landing / "regional_reports" / f"FY{LAST_YEAR + 1}", wanted, rng)
 
 
 def main() -> None:

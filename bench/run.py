@@ -14,18 +14,21 @@ largest size then (b) an incremental night: the next month's submissions of
 tree, time and rows per second of each step, (a)/(c), (b)/(a) and the growth.
 `--years 1,4` gives each size that many fiscal years of i-Single Form history
 (the size a year, the same factories every year, generated straight into the
-corpus), ending with FY2566: (a) loads the whole history, then (b) and (c) are
+corpus), ending with FY2569 (FY2560, the first the warehouse holds, to FY2569
+at most): (a) loads the whole history, then (b) and (c) are
 measured on top of it, for each number of years (the regional year stays one).
 `--archive encrypted` runs the nights with an archive key (warehouse/archive_cipher.py,
 a key made in the workdir); `both` runs (a) and (b) without and with, and
 reports what encryption costs.
 
-Corpora are generated once per size and seed (bench/national.py) and reused.
+Corpora are generated once per size, seed and history (bench/national.py) and
+reused while the generator's version is the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -81,7 +84,8 @@ def dbt_seconds(run_results: Path) -> dict[str, float]:
 
 def corpus(workdir: Path, submissions: int, submitters: int, seed: int, years: int = 1) -> Path:
     """The landing folder of one size and history, generated once (a marker says it is complete)."""
-    folder = workdir / (f"corpus-{submissions}-{submitters}-{seed}" + (f"-{years}y" if years > 1 else ""))
+    # the generator's version in the name: a corpus of an older generator is never taken for the current one
+    folder = workdir / (f"corpus-v{national.VERSION}-{submissions}-{submitters}-{seed}" + (f"-{years}y" if years > 1 else ""))
     done = folder / ".complete"
     if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
@@ -224,9 +228,12 @@ def ratios(nights: list[Night]) -> dict[str, float]:
     if len(by_years) == 1:
         return ratios_of_one_history(nights)
     out = {f"{_years(years)}: {name}": value for years, group in by_years.items() for name, value in ratios_of_one_history(group).items()}
-    incrementals = [n for n in nights if n.name.startswith("(b)") and not n.name.endswith(ENCRYPTED)]
-    for smaller in incrementals[:-1]:
-        out[f"(b) {_years(smaller.years)} -> {_years(incrementals[-1].years)}"] = round(incrementals[-1].seconds / smaller.seconds, 2)
+    incrementals = sorted((n for n in nights if n.name.startswith("(b)") and not n.name.endswith(ENCRYPTED)), key=lambda n: n.years)
+    # each step of history, then the whole way (once, when there are more steps than one)
+    steps = list(itertools.pairwise(incrementals))
+    steps += [(incrementals[0], incrementals[-1])] if len(steps) > 1 else []
+    for shorter, longer in steps:
+        out[f"(b) {_years(shorter.years)} -> {_years(longer.years)}"] = round(longer.seconds / shorter.seconds, 2)
     return out
 
 
@@ -287,8 +294,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     years = tuple(int(y) for y in args.years.split(","))
-    if min(years) < 1:
-        parser.error("--years: at least 1")
+    if not all(1 <= y <= national.MOST_YEARS for y in years):
+        parser.error(
+            f"--years: 1 ถึง {national.MOST_YEARS} ปี คลังข้อมูลไม่เก็บปีก่อนปีงบประมาณ {national.FIRST_HELD_YEAR} / "
+            f"1 to {national.MOST_YEARS} years, the warehouse holds no year before FY{national.FIRST_HELD_YEAR}"
+        )
     args.workdir = args.workdir.resolve()  # DAGSTER_HOME and the nights' folders must be absolute
     args.workdir.mkdir(parents=True, exist_ok=True)
     archives = ("plain", "encrypted") if args.archive == "both" else (args.archive,)

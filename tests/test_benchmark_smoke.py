@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 from bench.measure import tree_rss
-from bench.national import ERROR_RULES, MONTHS, NEXT_MONTH, incremental, months_of, write_isingleform
+from bench.national import (
+    ERROR_RULES,
+    FIRST_HELD_YEAR,
+    LAST_YEAR,
+    MONTHS,
+    MOST_YEARS,
+    NEXT_MONTH,
+    incremental,
+    months_of,
+    write_isingleform,
+)
 from bench.profile import read_profile, summary
 from tests.conftest import REPO
 
@@ -44,7 +54,7 @@ def test_the_benchmark_command_measures_every_night(tmp_path):
 def test_the_national_corpus_breaks_every_error_rule_and_corrects_and_repeats(tmp_path):
     lines = write_isingleform(tmp_path, 24_000, seed=7)
     assert 24_000 < lines < 24_000 * 1.08
-    exports = sorted((tmp_path / "isingleform" / "FY2566").glob("*.jsonl"))
+    exports = sorted((tmp_path / "isingleform" / f"FY{LAST_YEAR}").glob("*.jsonl"))
     assert [p.stem for p in exports] == MONTHS
     records = [json.loads(line) for p in exports for line in p.read_text(encoding="utf-8").splitlines()]
     ids = [r["submission_id"] for r in records]
@@ -59,27 +69,51 @@ def test_a_longer_history_adds_earlier_years_and_keeps_the_last(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     write_isingleform(one, 2_400, seed=7)
     lines = write_isingleform(two, 2_400, seed=7, years=2)
-    assert sorted(p.name for p in (two / "isingleform").iterdir()) == ["FY2565", "FY2566"]
+    assert sorted(p.name for p in (two / "isingleform").iterdir()) == [f"FY{LAST_YEAR - 1}", f"FY{LAST_YEAR}"]
     for month in MONTHS:  # the last year as in a one-year corpus, so that (b) means the same on any history
-        assert (two / "isingleform" / "FY2566" / f"{month}.jsonl").read_bytes() == (
-            one / "isingleform" / "FY2566" / f"{month}.jsonl"
+        assert (two / "isingleform" / f"FY{LAST_YEAR}" / f"{month}.jsonl").read_bytes() == (
+            one / "isingleform" / f"FY{LAST_YEAR}" / f"{month}.jsonl"
         ).read_bytes()
-    earlier = [json.loads(line) for p in sorted((two / "isingleform" / "FY2565").glob("*.jsonl")) for line in p.open(encoding="utf-8")]
-    assert {r["period"] for r in earlier} <= {*months_of(2565), MONTHS[0]}  # MONTHS[0]: IS08's period after the year
+    earlier = [
+        json.loads(line) for p in sorted((two / "isingleform" / f"FY{LAST_YEAR - 1}").glob("*.jsonl")) for line in p.open(encoding="utf-8")
+    ]
+    assert {r["period"] for r in earlier} <= {*months_of(LAST_YEAR - 1), MONTHS[0]}  # MONTHS[0]: IS08's period after the year
     assert len(earlier) > 2_400 and lines == len(earlier) + sum(1 for p in (one / "isingleform").rglob("*.jsonl") for _ in p.open())
     factories = {r["factory_id"] for r in earlier}
-    assert factories & {json.loads(line)["factory_id"] for line in (two / "isingleform" / "FY2566" / f"{MONTHS[0]}.jsonl").open()}
+    assert factories & {json.loads(line)["factory_id"] for line in (two / "isingleform" / f"FY{LAST_YEAR}" / f"{MONTHS[0]}.jsonl").open()}
+
+
+def test_the_longest_history_is_ordinary_years_only_the_intended_rule_breaks_break(tmp_path):
+    write_isingleform(tmp_path, 1_200, seed=7, years=MOST_YEARS)
+    years = sorted(p.name for p in (tmp_path / "isingleform").iterdir())
+    assert years[0] == f"FY{FIRST_HELD_YEAR}" and len(years) == MOST_YEARS  # none before the warehouse's first year (IS02)
+    for year in years:
+        records = [json.loads(line) for p in (tmp_path / "isingleform" / year).glob("*.jsonl") for line in p.open(encoding="utf-8")]
+        assert min(r["period"] for r in records) == months_of(int(year[2:]))[0]
+        # every well-formed factory id registered no later than every month it files (IS08)
+        assert all(int(r["factory_id"][9:13]) <= int(r["period"][:4]) for r in records if r["factory_id"].isdigit())
+    with pytest.raises(ValueError, match=f"FY{FIRST_HELD_YEAR}"):
+        write_isingleform(tmp_path / "too-long", 1_200, seed=7, years=MOST_YEARS + 1)
+
+
+def test_a_corpus_of_another_generator_version_is_another_folder(tmp_path, monkeypatch):
+    from bench import national
+    from bench.run import corpus
+
+    first = corpus(tmp_path, 120, 1, seed=7)
+    monkeypatch.setattr(national, "VERSION", national.VERSION + 1)
+    assert corpus(tmp_path, 120, 1, seed=7) != first and corpus(tmp_path, 120, 1, seed=7, years=2).name.endswith("-2y")
 
 
 def test_the_incremental_night_brings_next_month_from_known_factories(tmp_path):
     write_isingleform(tmp_path, 24_000, seed=7)
-    exports = (tmp_path / "isingleform" / "FY2566").glob("*.jsonl")
+    exports = (tmp_path / "isingleform" / f"FY{LAST_YEAR}").glob("*.jsonl")
     known = {json.loads(line)["factory_id"] for path in exports for line in path.open(encoding="utf-8")}
     added, files = incremental(tmp_path, 24_000, seed=7, submissions_total=500, regional_files=4)
     assert (added, files) == (500, 4)
-    new = [json.loads(line) for line in (tmp_path / "isingleform" / "FY2567" / f"{NEXT_MONTH}.jsonl").open(encoding="utf-8")]
+    new = [json.loads(line) for line in (tmp_path / "isingleform" / f"FY{LAST_YEAR + 1}" / f"{NEXT_MONTH}.jsonl").open(encoding="utf-8")]
     assert len(new) == 500 and {r["period"] for r in new} == {NEXT_MONTH} and {r["factory_id"] for r in new} <= known
-    reports = sorted(p.name for p in (tmp_path / "regional_reports" / "FY2567").iterdir())
+    reports = sorted(p.name for p in (tmp_path / "regional_reports" / f"FY{LAST_YEAR + 1}").iterdir())
     assert len(reports) == 4 and all(f"_result_{NEXT_MONTH}." in name for name in reports)
 
 
@@ -148,6 +182,27 @@ def test_the_cost_of_encryption_is_each_night_against_the_same_night_without():
         "(a)/(c)": 10.0, "(b)/(a)": 0.375,
     }  # fmt: skip
     assert ratios([nights[2], nights[4]]) == {"(a)/(c)": 11.0}
+
+
+def test_the_ratios_of_several_histories_come_once_each_with_every_step_of_growth():
+    from bench.run import ENCRYPTED, Night, ratios
+
+    def nights(years: int, full: float, incremental: float, floor: float) -> list[Night]:
+        label = "1,000,000" + (f" × {years} years" if years > 1 else "")
+        return [Night(f"(a) full, {label}", years * 1_000_000, 1_157, full, 1.0, 1, years=years),
+                Night(f"(b) incremental on {label}", 10_000, 30, incremental, 1.0, 1, years=years),
+                Night(f"(b) incremental on {label}{ENCRYPTED}", 10_000, 30, 99.0, 1.0, 1, years=years),
+                Night(f"(c) floor, {label}", years * 1_000_000, 0, floor, 1.0, 1, years=years)]  # fmt: skip
+
+    assert ratios([*nights(1, 100.0, 40.0, 10.0), *nights(4, 400.0, 50.0, 40.0), *nights(10, 1000.0, 80.0, 100.0)]) == {
+        "1 year: (b) incremental on 1,000,000: encrypted/plain": 2.475, "1 year: (a)/(c)": 10.0, "1 year: (b)/(a)": 0.4,
+        "4 years: (b) incremental on 1,000,000 × 4 years: encrypted/plain": 1.98, "4 years: (a)/(c)": 10.0, "4 years: (b)/(a)": 0.125,
+        "10 years: (b) incremental on 1,000,000 × 10 years: encrypted/plain": 1.238, "10 years: (a)/(c)": 10.0,
+        "10 years: (b)/(a)": 0.08,
+        "(b) 1 year -> 4 years": 1.25, "(b) 4 years -> 10 years": 1.6, "(b) 1 year -> 10 years": 2.0,
+    }  # fmt: skip
+    two = ratios([*nights(1, 100.0, 40.0, 10.0), *nights(4, 400.0, 50.0, 40.0)])
+    assert [name for name in two if name.startswith("(b) ")] == ["(b) 1 year -> 4 years"]  # one step: said once
 
 
 def test_an_encrypted_benchmark_night_gets_a_key_file_of_its_own(tmp_path):
