@@ -16,14 +16,25 @@ record_errors as (
     where file_seq > {{ isf_built_through() }}
 ),
 
+{%- if is_incremental() %}
+
+-- The night's ids, a few thousand, as the build side of a semi join: DuckDB
+-- then filters the history's scan by them and reads the other columns of the
+-- matching records alone, where `in (select ... from records)` joined after
+-- reading every column of every record ever received.
+night_ids as materialized (
+    select distinct submission_id from records where is_object and nullif(submission_id, '') is not null
+),
+{%- endif %}
+
 first_copies as (
     select submission_id, arg_min(content_hash, (file_seq, record_number)) as first_hash,
            min((file_seq, record_number)) as first_position
     from {{ ref('stg_isf_submissions') }}
-    where is_object and nullif(submission_id, '') is not null
     {%- if is_incremental() %}
-      and submission_id in (select submission_id from records)
+    semi join night_ids using (submission_id)
     {%- endif %}
+    where is_object and nullif(submission_id, '') is not null
     group by submission_id
 ),
 
