@@ -15,19 +15,24 @@
 {%- endmacro %}
 
 {#- The config of a model rebuilt for this night's batch only: `scope` is a
-    SQL condition on the model's own rows, those the batch replaces. -#}
-{% macro isf_incremental_config(scope) -%}
+    SQL condition on the model's own rows (`target`), those the batch replaces;
+    with `night`, a query whose rows (`night`) the condition may name. A key
+    joined with `night` is a join DuckDB filters the table's scan by (min/max of
+    the night's keys: whole row groups skipped), where `key in (select ...)`
+    read the key of every row of the history. -#}
+{% macro isf_incremental_config(scope, night=none) -%}
+    {%- set using = "" if night is none else " using (" ~ night ~ ") as night" -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where " ~ scope ~ "{% endif %}",
+        pre_hook="{% if is_incremental() %}delete from {{ this }} as target" ~ using ~ " where " ~ scope ~ "{% endif %}",
     ) }}
 {%- endmacro %}
 
 {#- The config of a model with a row per factory-month, rewritten for the
     factory-months this night's accepted submissions touch. -#}
 {% macro isf_factory_month_incremental_config() -%}
-    {{ isf_incremental_config("(factory_id, period) in (select (factory_id, period) from ({{ isf_touched_factory_months() }}))") }}
+    {{ isf_incremental_config("target.factory_id = night.factory_id and target.period = night.period", "{{ isf_touched_factory_months() }}") }}
 {%- endmacro %}
 
 {#- (factory_id, period) of the accepted submissions taken in since the last build. -#}
