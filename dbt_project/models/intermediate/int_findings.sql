@@ -7,7 +7,7 @@
 -- isf_findings_remade() (macros/incremental.sql).
 -- depends_on: {{ ref('int_isf_rejudged') }}
 {{ isf_incremental_config("{{ isf_findings_remade() }}") }}
-with all_findings as (
+with all_findings as{% if is_incremental() %} materialized{% endif %} (
     select file_seq, null::integer as row_number, rule_id, column_name, value, detail_en, detail_th
     from {{ source('raw', 'file_findings') }}
     {%- if is_incremental() %}
@@ -35,6 +35,15 @@ with all_findings as (
     {%- if is_incremental() %}
     semi join {{ ref('int_isf_rejudged') }} as rejudged using (file_seq, record_number)
     {%- endif %}
+),
+
+-- The submissions the findings are about, found by their keys: joined whole,
+-- DuckDB built its hash table on every record ever received to look up a
+-- night's few hundred findings.
+submissions as (
+    select file_seq, record_number, factory_id
+    from {{ ref('stg_isf_submissions') }} as submissions
+    semi join all_findings on all_findings.file_seq = submissions.file_seq and all_findings.row_number = submissions.record_number
 )
 
 select
@@ -53,7 +62,7 @@ select
     left(all_findings.value, 500) as value
 from all_findings
 join {{ ref('stg_landed_files') }} as files using (file_seq)
-left join {{ ref('stg_isf_submissions') }} as submissions
+left join submissions
     on files.source = 'isingleform'
    and submissions.file_seq = all_findings.file_seq
    and submissions.record_number = all_findings.row_number
