@@ -40,3 +40,9 @@ from {% if is_incremental() %}current{% else %}{{ ref('int_isf_current') }} as c
 join {{ ref('tsic_divisions') }} as divisions on divisions.division = substr(current.tsic_code, 1, 2)
 join {{ ref('int_province_region_by_fiscal_year') }} as zoning
     on zoning.province_code = current.province_code and zoning.fiscal_year = current.fiscal_year
+{%- if not is_incremental() %}
+-- Written in period order (a night appends its own months after): a night's
+-- readers of a few months (industry_by_province, this model's delete) then
+-- skip the row groups of every other month by their min/max.
+order by current.period
+{%- endif %}

@@ -19,6 +19,9 @@ select
     round(sum(electricity_kwh) / 1000, 3) as electricity_mwh
 from {{ ref('factory_month') }}
 {%- if is_incremental() %}
-where period in (select period from ({{ isf_touched_factory_months() }}))
+-- a semi join, not `in (select ...)`: DuckDB then filters factory_month's scan
+-- by the night's months, and skips the row groups of others (factory_month is
+-- written in period order)
+semi join (select distinct period from ({{ isf_touched_factory_months() }})) as touched using (period)
 {%- endif %}
 group by all
