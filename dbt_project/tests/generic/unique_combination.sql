@@ -6,11 +6,16 @@
     night rewrote are checked, against the whole table; a full build checks
     every key. (isf_tested_through says why that is enough; `is defined`: the
     test rendered as plain Jinja, as tests/test_dbt_generic_tests.py does, has
-    no default arguments.) -#}
+    no default arguments.) `night: files` (a table with the file_sha256 and
+    path of its rows' files): likewise, the keys of the rows of the files the
+    night took in and of every regional report, which such a table makes again
+    each night. -#}
 {% test unique_combination(model, columns, night=none) %}
 {%- set key = columns | join(', ') %}
 {%- if night is defined and night == 'factory_months' %}
 -- depends_on: {{ ref('int_isf_submissions') }}
+{%- elif night is defined and night == 'files' %}
+-- depends_on: {{ ref('stg_landed_files') }}
 {%- endif %}
 select {{ key }}, count(*) as rows_with_key
 from {{ model }}
@@ -18,6 +23,14 @@ from {{ model }}
 semi join (
     select {{ key }} from {{ model }}
     semi join ({{ isf_touched_factory_months(isf_tested_through()) }}) as touched using (factory_id, period)
+) as written using ({{ key }})
+{%- elif night is defined and night == 'files' and (isf_tested_through() | trim) != '0' %}
+semi join (
+    select {{ key }} from {{ model }}
+    semi join (
+        select file_sha256, path from {{ ref('stg_landed_files') }}
+        where source = 'regional_reports' or file_seq > {{ isf_tested_through() }}
+    ) as night_files using (file_sha256, path)
 ) as written using ({{ key }})
 {%- endif %}
 group by {{ key }}
