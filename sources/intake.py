@@ -137,6 +137,7 @@ def take_in(
                 steady_hashes[(landed.path, landed.signature)] = sha
         sightings.append(Sighting(landed, sha, seen_at))
     _remember_hashes(con, reader.source, remembered, steady_hashes, {(landed.path, landed.signature) for landed in listed})
+    progress(f"{reader.source}: {hashed} of {len(ready)} files read to learn their content, the rest unchanged since they were")
     for landed in arriving:
         progress(f"{reader.source}: {landed.path} is still being written; left for the next run")
     summary = take_in_sightings(con, sightings, archive, reader, run_id, progress, limits)
