@@ -8,6 +8,7 @@ every one (cal-itp style), each file in its own transaction.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -20,7 +21,7 @@ import duckdb
 import numpy as np
 
 from sources.file_outcome import FileFinding, FileLoad
-from sources.landing import Archive, ContentChanged, LandedFile, discover, settled, sha256_of
+from sources.landing import Archive, ContentChanged, LandedFile, discover, settled, sha256_of_listed
 from sources.limits import IntakeLimits
 from warehouse.crashpoints import INTAKE_BEFORE_COMMIT, crash_point
 
@@ -48,6 +49,7 @@ class SourceReader(Protocol):
 class IntakeSummary:
     source: str
     unchanged: int = 0
+    hashed: int = 0  # files read whole to learn their content: those new or changed since they were last hashed
     still_arriving: int = 0  # being written while the run looked: left for the next run
     outcomes: Counter = field(default_factory=Counter)
     rows_read: int = 0
@@ -55,6 +57,7 @@ class IntakeSummary:
     def as_metadata(self) -> dict[str, int]:
         return {
             "files_unchanged": self.unchanged,
+            "files_hashed": self.hashed,
             "files_still_arriving": self.still_arriving,
             **{f"files_{k}": v for k, v in self.outcomes.items()},
             "rows_read": self.rows_read,
@@ -108,20 +111,78 @@ def take_in(
     seen_at: datetime,
     progress: Callable[[str], None] = log.info,
     limits: IntakeLimits = IntakeLimits(),
+    clock: Callable[[], int] = time.time_ns,
 ) -> IntakeSummary:
-    """Every (path, content) of the source's landing folder not taken in before."""
-    ready, arriving = settled(discover(landing_dir, reader.source), limits.landing_settle_seconds)
-    sightings = []
+    """Every (path, content) of the source's landing folder not taken in before.
+
+    A file whose signature (size, times, inode) is the one it had when its content
+    was last hashed is not read again: an ordinary night reads what arrived, not
+    the years the landing folder still holds."""
+    looked_at_ns = clock()
+    listed = discover(landing_dir, reader.source)
+    ready, arriving = settled(listed, limits.landing_settle_seconds)
+    ensure_raw_schema(con)
+    remembered = _remembered_hashes(con, reader.source)
+    sightings, hashed, steady_hashes = [], 0, {}
     for landed in ready:
-        try:
-            sightings.append(Sighting(landed, sha256_of(landed.absolute_path), seen_at))
-        except OSError:
-            arriving.append(landed)  # gone or replaced since it was listed
+        sha = remembered.get((landed.path, landed.signature))
+        if sha is None:
+            try:
+                sha, steady = sha256_of_listed(landed, looked_at_ns)
+            except OSError:
+                arriving.append(landed)  # gone or replaced since it was listed
+                continue
+            hashed += 1
+            if steady:
+                steady_hashes[(landed.path, landed.signature)] = sha
+        sightings.append(Sighting(landed, sha, seen_at))
+    _remember_hashes(con, reader.source, remembered, steady_hashes, {(landed.path, landed.signature) for landed in listed})
+    progress(f"{reader.source}: {hashed} of {len(ready)} files read to learn their content, the rest unchanged since they were")
     for landed in arriving:
         progress(f"{reader.source}: {landed.path} is still being written; left for the next run")
     summary = take_in_sightings(con, sightings, archive, reader, run_id, progress, limits)
     summary.still_arriving += len(arriving)
+    summary.hashed = hashed
     return summary
+
+
+def _remembered_hashes(con: duckdb.DuckDBPyConnection, source: str) -> dict[tuple[str, str], str]:
+    rows = con.execute("SELECT path, signature, file_sha256 FROM intake.landing_hashes WHERE source = ?", [source]).fetchall()
+    return {(path, signature): sha for path, signature, sha in rows}
+
+
+def _remember_hashes(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    remembered: dict[tuple[str, str], str],
+    hashed: dict[tuple[str, str], str],
+    listed: set[tuple[str, str]],
+) -> None:
+    """Keep the hashes of what the folder holds now: forget files gone or changed, add those just hashed.
+    Only ever a shortcut: a hash is remembered before anything is taken in, and a content
+    is archived only if its bytes give that hash (Archive.keep)."""
+    forgotten = [key for key in remembered if key not in listed]
+    if not forgotten and not hashed:
+        return
+    con.begin()
+    try:
+        if forgotten:
+            con.execute(
+                """DELETE FROM intake.landing_hashes AS h
+                   USING (SELECT unnest(?) AS path, unnest(?) AS signature) AS gone
+                   WHERE h.source = ? AND h.path = gone.path AND h.signature = gone.signature""",
+                [[path for path, _ in forgotten], [signature for _, signature in forgotten], source],
+            )
+        insert_rows(
+            con,
+            "intake.landing_hashes",
+            ["source", "path", "signature", "file_sha256"],
+            [[source, path, signature, sha] for (path, signature), sha in hashed.items()],
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def take_in_sightings(

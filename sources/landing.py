@@ -34,6 +34,11 @@ from warehouse.private_files import private_dir
 
 ENCRYPTED_SUFFIX = ".enc"
 _CHUNK = 1 << 20
+# A file's hash is remembered against its signature only if its last change is
+# at least this much older than the look: a write within the same tick of the
+# file system's clock (coarse on some, 2 s on FAT) could otherwise leave the
+# signature of a content that is no longer there.
+SETTLED_SIGNATURE_NS = 5 * 10**9
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +50,19 @@ class LandedFile:
     path: str  # relative to the landing folder, '/'-separated, readable text
     size_bytes: int
     modified_ns: int = 0
+    changed_ns: int = 0  # st_ctime: only the kernel sets it, to its clock, at every write, rename or link
+    inode: int = 0
+    device: int = 0
+
+    @classmethod
+    def from_stat(cls, absolute_path: Path, path: str, info: os.stat_result) -> LandedFile:
+        return cls(absolute_path, path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+    @property
+    def signature(self) -> str:
+        """What changes whenever the content does: size, modification and change
+        times, inode and device (a file replaced by another is another inode)."""
+        return f"{self.size_bytes}:{self.modified_ns}:{self.changed_ns}:{self.inode}:{self.device}"
 
 
 class NotARegularFile(OSError):
@@ -95,16 +113,17 @@ def discover(landing_dir: Path, source: str) -> list[LandedFile]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
+        # the folder's part of each path once, not per file: the folder holds every year received
+        folder, prefix = Path(dirpath), Path(dirpath).relative_to(landing_dir).as_posix() + "/"
         for name in filenames:
-            absolute = Path(dirpath) / name
             try:
-                info = os.lstat(absolute)
+                info = os.lstat(os.path.join(dirpath, name))
             except OSError:
                 continue  # gone between listing and looking: the next run sees what is there
             if not stat.S_ISREG(info.st_mode):
                 continue
-            relative = readable_path(absolute.relative_to(landing_dir).as_posix())
-            found.append(LandedFile(absolute, relative, info.st_size, info.st_mtime_ns))
+            absolute, relative = folder / name, readable_path(prefix + name)
+            found.append(LandedFile.from_stat(absolute, relative, info))
     return sorted(found, key=lambda f: f.path)
 
 
@@ -133,11 +152,31 @@ def settled(files: list[LandedFile], settle_seconds: float, clock=time.time, sle
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with open_regular(path) as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
+        return _sha256_of_handle(handle)
+
+
+def _sha256_of_handle(handle) -> str:
+    digest = hashlib.sha256()
+    while chunk := handle.read(_CHUNK):
+        digest.update(chunk)
     return digest.hexdigest()
+
+
+def sha256_of_listed(landed: LandedFile, looked_at_ns: int) -> tuple[str, bool]:
+    """(SHA-256 of the file, whether that hash may be remembered against its signature).
+
+    It may when the file opened is the one listed, with the signature listed,
+    unchanged from before the first byte read to after the last, and last changed
+    SETTLED_SIGNATURE_NS before `looked_at_ns` (a time taken before the listing):
+    any later write gives the file another change time, so the same signature
+    means the same content."""
+    with open_regular(landed.absolute_path) as handle:
+        before = LandedFile.from_stat(landed.absolute_path, landed.path, os.fstat(handle.fileno())).signature
+        sha256 = _sha256_of_handle(handle)
+        after = LandedFile.from_stat(landed.absolute_path, landed.path, os.fstat(handle.fileno())).signature
+    steady = before == after == landed.signature and landed.changed_ns <= looked_at_ns - SETTLED_SIGNATURE_NS
+    return sha256, steady
 
 
 class ContentChanged(Exception):

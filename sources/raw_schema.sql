@@ -59,3 +59,17 @@ CREATE TABLE IF NOT EXISTS raw.isingleform_records (
     record_number   BIGINT NOT NULL,  -- .jsonl/.csv line, or 1-based position in a .json array
     record_text     VARCHAR NOT NULL
 );
+
+-- Not received data: what the intake remembers of the landing folder, so that a
+-- night hashes only the files new or changed since the last look, not every year
+-- the folder still holds. One row per (path, signature) in the folder at the last
+-- look whose content was hashed while it held still (sources/landing.py
+-- sha256_of_listed). Lost or emptied, it costs one night of hashing everything.
+CREATE SCHEMA IF NOT EXISTS intake;
+
+CREATE TABLE IF NOT EXISTS intake.landing_hashes (
+    source          VARCHAR NOT NULL,
+    path            VARCHAR NOT NULL,  -- as in raw.landed_files
+    signature       VARCHAR NOT NULL,  -- size:modified_ns:changed_ns:inode:device (LandedFile.signature)
+    file_sha256     VARCHAR NOT NULL
+);

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -270,11 +271,11 @@ def place(tmp_path):
             path.write_bytes(text.encode(encoding))
             return path
 
-        def run(self, reader=None, seen_at=SEEN_AT, limits=IntakeLimits(landing_settle_seconds=0)):
+        def run(self, reader=None, seen_at=SEEN_AT, limits=IntakeLimits(landing_settle_seconds=0), clock=time.time_ns):
             self.db.parent.mkdir(parents=True, exist_ok=True)
             reader = reader or RegionalReportReader(Reference.from_seeds())
             with duckdb.connect(str(self.db)) as con:
-                return take_in(con, self.landing, self.archive, reader, "test", seen_at, lambda _: None, limits)
+                return take_in(con, self.landing, self.archive, reader, "test", seen_at, lambda _: None, limits, clock)
 
         def query(self, sql: str):
             with duckdb.connect(str(self.db), read_only=True) as con:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 
 from sources.file_outcome import FileLoad
-from sources.landing import discover, sha256_of
+from sources.landing import SETTLED_SIGNATURE_NS, discover, sha256_of
 from sources.reference import Reference
 from sources.regional_reports.reader import RegionalReportReader
 
 HEADER = "จังหวัด,รหัสโครงการ,กิจกรรม,ผู้ประกอบการ (ราย)\n"
+
+
+def later() -> int:
+    """A night that looks at the landing folder well after its files were last written."""
+    return time.time_ns() + 2 * SETTLED_SIGNATURE_NS
 
 
 def test_every_file_gets_an_outcome_and_the_landing_folder_is_untouched(place, examples_dir):
@@ -136,6 +142,63 @@ def test_a_crash_mid_file_leaves_nothing_and_the_next_run_takes_the_file(place):
     assert place.query("SELECT count(*) FROM raw.regional_rows") == [(0,)]
     summary = place.run()
     assert summary.outcomes == {"parsed": 1}
+    assert place.query("SELECT count(*) FROM raw.regional_rows") == [(1,)]
+
+
+def test_a_night_reads_only_the_files_new_or_changed_since_it_last_looked(place):
+    place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    place.write("PIO51_result_2566-02.csv", HEADER + "ลำพูน,OTOP,a,2\n")
+    assert place.run(clock=later).hashed == 2
+    summary = place.run(clock=later)
+    assert (summary.hashed, summary.unchanged, summary.outcomes) == (0, 2, {})
+    place.write("PIO51_result_2566-03.csv", HEADER + "ลำพูน,OTOP,a,3\n")
+    summary = place.run(clock=later)
+    assert (summary.hashed, summary.unchanged, summary.outcomes) == (1, 2, {"parsed": 1})
+
+
+def test_a_file_rewritten_with_its_old_size_and_time_is_read_again(place):
+    path = place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    place.run(clock=later)
+    before = path.stat()
+    path.write_bytes((HEADER + "ลำพูน,OTOP,a,2\n").encode("utf-8"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as a careless copy tool would
+    assert (path.stat().st_size, path.stat().st_mtime_ns, path.stat().st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    summary = place.run(clock=later)
+    assert (summary.hashed, summary.outcomes) == (1, {"parsed": 1})
+    assert place.query("SELECT count(DISTINCT file_sha256) FROM raw.landed_files") == [(2,)]
+
+
+def test_a_file_changed_moments_before_the_look_is_hashed_again_at_the_next(place):
+    path = place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+
+    def just_after_the_change() -> int:
+        return path.stat().st_ctime_ns + 1
+
+    assert place.run(clock=just_after_the_change).hashed == 1
+    assert place.run(clock=just_after_the_change).hashed == 1  # not remembered: a write in the same tick would not show
+    assert place.run(clock=later).hashed == 1
+    assert place.run(clock=later).hashed == 0
+
+
+def test_a_file_gone_or_replaced_is_forgotten(place):
+    kept = place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    gone = place.write("PIO51_result_2566-02.csv", HEADER + "ลำพูน,OTOP,a,2\n")
+    place.run(clock=later)
+    gone.unlink()
+    os.replace(place.write("next.tmp", HEADER + "ลำพูน,OTOP,a,9\n"), kept)  # another file, another inode
+    summary = place.run(clock=later)
+    assert (summary.hashed, summary.outcomes) == (1, {"parsed": 1})
+    assert place.query("SELECT path, file_sha256 FROM intake.landing_hashes") == [
+        ("regional_reports/PIO51_result_2566-01.csv", sha256_of(kept))
+    ]
+
+
+def test_a_crash_after_the_night_hashed_its_files_loses_none(place):
+    place.write("PIO51_result_2566-01.csv", HEADER + "ลำพูน,OTOP,a,1\n")
+    with pytest.raises(KeyboardInterrupt):
+        place.run(DyingReader(Reference.from_seeds()), clock=later)
+    summary = place.run(clock=later)
+    assert (summary.hashed, summary.outcomes) == (0, {"parsed": 1})  # the remembered hash, and the file taken in
     assert place.query("SELECT count(*) FROM raw.regional_rows") == [(1,)]
 
 
