@@ -25,7 +25,7 @@ from great_expectations.data_context.types.resource_identifiers import Expectati
 
 from expectations import gx_duckdb
 from expectations.data_docs import make_offline
-from expectations.new_rows import new_rows_query
+from expectations.new_rows import new_rows_queries
 from expectations.suites import suites
 from warehouse import duckdb_settings
 from warehouse.build_state import record_validation, validation_scope
@@ -91,7 +91,7 @@ def validate_warehouse(
     if not (context_root / "gx" / "great_expectations.yml").is_file():
         raise FileNotFoundError(f"no Great Expectations context at {context_root / 'gx'}")
     gx_dir.mkdir(parents=True, exist_ok=True)
-    queries = {table: new_rows_query(table, since) for table in tables}
+    queries = new_rows_queries(warehouse_db, tables, since)
     run_root = _context_for_this_run(context_root, gx_dir, queries)
     docs_dir.mkdir(parents=True, exist_ok=True)
     os.environ["DIPROM_GX_STORES"] = str(gx_dir)

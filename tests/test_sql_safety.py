@@ -29,8 +29,11 @@ REVIEWED = {
     ("warehouse/publish.py", "target"): "schema.table built from the quoted names above",
     ("warehouse/publish.py", "'OR REPLACE ' if replace else ''"): "one of two keywords",
     ("warehouse/publish.py", "column"): "the part column of IN_PARTS, a constant, quoted",
-    ("warehouse/published_state.py", "column"): "IN_PARTS' part column, a constant, quoted",
-    ("warehouse/published_state.py", "parts.changes"): "IN_PARTS' relation of changes, a constant (schema.table of dbt models)",
+    ("warehouse/published_state.py", "identifier(self.column)"): "IN_PARTS' part column, a constant, quoted",
+    (
+        "warehouse/published_state.py",
+        "relation",
+    ): "IN_PARTS' relation of changes, a constant (schema.table of dbt models), in the attached warehouse",
     ("warehouse/run_summary.py", "mart"): "tables of the marts schema: dbt models",
     ("warehouse/build_state.py", "sql"): "_first_value's statement: a string literal at each call",
     ("warehouse/duckdb_settings.py", "name"): "DuckDB's setting names, this module's constants (memory_limit, threads)",

@@ -115,9 +115,22 @@ class Parts:
     # changed; None: the whole table in one file.
     export_file: str | None = None
 
-    def changed_since(self, since: int) -> str:
-        """SQL: the rows of this table in a part that files after `since` changed."""
-        return f"{identifier(self.column)} in (select {identifier(self.column)} from {self.changes} where file_seq > {int(since)})"
+    def changed(self, con: duckdb.DuckDBPyConnection, since: int, database: str | None = None) -> list:
+        """The parts that files after `since` changed; `database`: the name `con` attached the warehouse under."""
+        relation = f"{database}.{self.changes}" if database else self.changes
+        rows = con.execute(f"SELECT DISTINCT {identifier(self.column)} FROM {relation} WHERE file_seq > ? ORDER BY ALL", [since])
+        return [part for (part,) in rows.fetchall()]
+
+    def rows_in(self, parts: list) -> str:
+        """SQL: true for this table's rows in `parts`, the values written out, so that a query
+        read again and again (GX reads a batch once per metric) need not find them each time.
+        A text is written as its UTF-8 bytes in hex: a part may be a submitter's file name, and
+        the query's text passes through readers that take `:name` for a parameter (SQLAlchemy)
+        and `${NAME}` for a variable (GX's configuration)."""
+        if not parts:
+            return "false"
+        values = ", ".join(str(int(part)) if isinstance(part, int) else f"decode(from_hex('{str(part).encode().hex()}'))" for part in parts)
+        return f"{identifier(self.column)} IN ({values})"
 
 
 # The one list of the tables that grow with history, and how each changes: publishing
@@ -155,8 +168,4 @@ class Changes:
         parts = IN_PARTS.get(table)
         if self.since is None or parts is None:
             return None
-        column = identifier(parts.column)
-        rows = con.execute(
-            f"SELECT DISTINCT {column} FROM warehouse.{parts.changes} WHERE file_seq > ? ORDER BY ALL", [self.since.through_file_seq]
-        ).fetchall()
-        return [part for (part,) in rows]
+        return parts.changed(con, self.since.through_file_seq, "warehouse")
