@@ -67,11 +67,19 @@
     or (rule_id = 'IS12' and (file_seq, row_number) in (select (file_seq, record_number) from {{ ref('int_isf_rejudged') }}))
 {%- endmacro %}
 
+{#- The files whose rows a night makes again in the tables kept by the file's
+    content and path (quality.findings, quarantined_rows): its new files, and
+    every regional report (few, and a new version changes the old ones' findings). -#}
+{% macro isf_remade_files(built_through=none) -%}
+    select file_sha256, path from {{ ref('stg_landed_files') }}
+    where source = 'regional_reports' or file_seq > {{ isf_built_through() if built_through is none else built_through }}
+{%- endmacro %}
+
 {#- The rows of quality.findings a night replaces: those isf_findings_remade()
     makes again, found by the file's content and path (the published table has
     neither the file's sequence nor its source). -#}
 {% macro published_findings_remade() -%}
-    (file_sha256, path) in (select (file_sha256, path) from {{ ref('stg_landed_files') }} where source = 'regional_reports' or file_seq > {{ isf_built_through() }})
+    (file_sha256, path) in (select (file_sha256, path) from ({{ isf_remade_files() }}))
     or (rule_id = 'IS12' and (file_sha256, path, row_number) in (
         select (files.file_sha256, files.path, rejudged.record_number)
         from {{ ref('int_isf_rejudged') }} as rejudged join {{ ref('stg_landed_files') }} as files using (file_seq)))

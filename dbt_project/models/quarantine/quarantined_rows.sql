@@ -6,7 +6,7 @@
 -- once, when its file arrives (IS12 is a warning); each night adds the rows of
 -- its new files, found by the file's content and path. The few regional rows
 -- are made again whole, as their findings are (int_findings).
-{{ isf_incremental_config("source = 'regional_reports' or (file_sha256, path) in (select (file_sha256, path) from {{ ref('stg_landed_files') }} where file_seq > {{ isf_built_through() }})") }}
+{{ isf_incremental_config("(file_sha256, path) in (select (file_sha256, path) from ({{ isf_remade_files() }}))") }}
 with quarantined as (
     select file_seq, row_number, raw_record::varchar as raw_record
     from {{ ref('int_regional_rows') }}

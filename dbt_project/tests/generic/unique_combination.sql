@@ -27,10 +27,7 @@ semi join (
 {%- elif night is defined and night == 'files' and (isf_tested_through() | trim) != '0' %}
 semi join (
     select {{ key }} from {{ model }}
-    semi join (
-        select file_sha256, path from {{ ref('stg_landed_files') }}
-        where source = 'regional_reports' or file_seq > {{ isf_tested_through() }}
-    ) as night_files using (file_sha256, path)
+    semi join ({{ isf_remade_files(isf_tested_through()) }}) as night_files using (file_sha256, path)
 ) as written using ({{ key }})
 {%- endif %}
 group by {{ key }}
