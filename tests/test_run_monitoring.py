@@ -69,6 +69,11 @@ def test_a_killed_run_is_marked_failed_alerted_and_the_next_run_succeeds(tmp_pat
         }  # fmt: skip
         env.pop("DIPROM_ALERT_WEBHOOK_URL", None)
         monkeypatch.setenv("DAGSTER_HOME", str(home))
+        # The instance's storage made before the daemon starts: two processes creating a new
+        # sqlite storage at once can both stamp its schema, and the code location then fails
+        # to load ("more than one head", dagster-io/dagster#27390).
+        with dg.DagsterInstance.get():
+            pass
         daemon = subprocess.Popen(
             [BIN / "dagster-daemon", "run", "-w", "workspace.yaml"], cwd=REPO, env=env,
             stdout=subprocess.DEVNULL, stderr=daemon_log, start_new_session=True,
