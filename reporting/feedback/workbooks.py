@@ -22,7 +22,6 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
-from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
@@ -30,9 +29,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from reporting import readable
 from reporting.feedback.data import FINDING_ORDER
 from reporting.readable import EXCEL_MAX_ROWS, workbook_value
+from reporting.workbook_fingerprints import rows_fingerprint, writer_fingerprint
 
 UNKNOWN_PROVINCE = "unassigned"
 FINGERPRINTS = ".workbook-fingerprints.json"
@@ -126,22 +125,16 @@ def _row_hash(order: str) -> str:
     return f"hash({', '.join(item.split()[0] for item in order.split(', '))})"
 
 
-# Per workbook: how many rows it holds and two 64-bit aggregates of their hashes.
-# Order needs no part in it: a workbook's rows are sorted by all their columns.
+# Per workbook, its files' and its findings' fingerprints (a workbook's rows are
+# sorted by all their columns, so their order needs no part in it).
 _FINGERPRINTS = f"""
     with file_rows as (
-        select kind, key, count(*) as n, sum({_row_hash(FILE_ORDER)}::hugeint) as total,
-            bit_xor({_row_hash(FILE_ORDER)}) as xor
-        from workbook_files group by all
+        select kind, key, {rows_fingerprint(_row_hash(FILE_ORDER))} as fingerprint from workbook_files group by all
     ),
     finding_rows as (
-        select kind, key, count(*) as n, sum({_row_hash(FINDING_ORDER)}::hugeint) as total,
-            bit_xor({_row_hash(FINDING_ORDER)}) as xor
-        from workbook_findings group by all
+        select kind, key, {rows_fingerprint(_row_hash(FINDING_ORDER))} as fingerprint from workbook_findings group by all
     )
-    select kind, key,
-        concat_ws(':', coalesce(file_rows.n, 0), file_rows.total, file_rows.xor,
-            coalesce(finding_rows.n, 0), finding_rows.total, finding_rows.xor) as rows
+    select kind, key, coalesce(file_rows.fingerprint, '') || '|' || coalesce(finding_rows.fingerprint, '') as rows
     from file_rows full join finding_rows using (kind, key)
 """
 
@@ -200,11 +193,7 @@ def stream_rows(cursor: duckdb.DuckDBPyConnection, chunk: int = 10_000) -> Itera
         yield from rows
 
 
-# What a workbook looks like besides its rows: this module (its SQL too), how cells are
-# written, the library that writes them and the DuckDB whose hash() the fingerprints use.
-_WRITER = hashlib.sha256(
-    Path(__file__).read_bytes() + Path(readable.__file__).read_bytes() + version("openpyxl").encode() + duckdb.__version__.encode()
-).hexdigest()
+_WRITER = writer_fingerprint(__file__)
 
 
 def _read_fingerprints(path: Path) -> dict[str, str]:
