@@ -5,6 +5,7 @@ publish; and the DuckDB CLI an analyst installs opening the copy read-only."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -42,8 +43,10 @@ def make_warehouse(path: Path, generation: int) -> None:
         con.execute("COMMENT ON COLUMN marts.kpi_fiscal_year.fiscal_year IS 'ปีงบประมาณ (พ.ศ.) / Fiscal year (BE)'")
         con.execute("COMMENT ON COLUMN marts.kpi_fiscal_year.actual IS 'ผลรวม (ล้านบาท / ราย) / The sum (million baht / count)'")
         con.execute(f"CREATE OR REPLACE TABLE marts.kpi_national AS SELECT 2565 AS fiscal_year, {generation} AS generation")
+        # two months of FY2565 and three of FY2566
         con.execute(f"""CREATE OR REPLACE TABLE marts.kpi_monthly AS
-            SELECT '2565-' || lpad(m::VARCHAR, 2, '0') AS period, m AS value, {generation} AS generation FROM range(1, 6) t(m)""")
+            SELECT '2565-' || lpad(m::VARCHAR, 2, '0') AS period, CASE WHEN m >= 10 THEN 2566 ELSE 2565 END AS fiscal_year,
+                   m AS value, {generation} AS generation FROM range(8, 13) t(m)""")
         # findings is exported a file per i-Single Form export, and one for the regional reports
         con.execute(f"""CREATE OR REPLACE TABLE quality.findings AS SELECT * FROM (VALUES
             ('isingleform/ข้อมูล 2566-01.jsonl', '=HYPERLINK(\"x\")', 'ข้อความภาษาไทย', TIMESTAMPTZ '2023-03-15 02:00:00+00', DATE '2023-03-15', {generation}),
@@ -109,46 +112,80 @@ def test_csv_files_start_with_a_byte_order_mark_and_hold_thai_as_utf8(published)
     assert "ข้อความภาษาไทย" in findings[0].read_text(encoding="utf-8-sig")
 
 
-def test_the_workbook_holds_the_kpi_marts_and_a_dictionary_of_every_column(published):
-    analytics = published / "analytics.duckdb"
-    book = load_workbook(published / "exports" / WORKBOOK_NAME, read_only=True)
-    assert book.sheetnames == [DICTIONARY_SHEET, "kpi_fiscal_year", "kpi_monthly", "kpi_national"]
+def workbook_sheets(exports: Path) -> dict[tuple[str, str], list[tuple]]:
+    """Every sheet of every workbook the set's descriptor lists, by (workbook, sheet): its rows, the header first."""
+    descriptor = json.loads((exports / "datapackage.json").read_text(encoding="utf-8"))
+    sheets = {}
+    for resource in descriptor["resources"]:
+        if resource["format"] == "xlsx":
+            sheet = resource["dialect"]["excel"]["sheet"]
+            book = load_workbook(exports / resource["path"], read_only=True)
+            sheets[(resource["path"], sheet)] = list(book[sheet].iter_rows(values_only=True))
+    return sheets
+
+
+def comparable(rows) -> list[tuple]:
+    return [tuple(None if v is None else (float(v) if not isinstance(v, str) else v) for v in row) for row in rows]
+
+
+def test_the_workbooks_hold_the_kpi_marts_a_year_of_months_each_and_a_dictionary_of_every_column(published):
+    analytics, exports = published / "analytics.duckdb", published / "exports"
+    assert sorted(p.name for p in exports.glob("*.xlsx")) == ["kpi-2565.xlsx", "kpi-2566.xlsx", WORKBOOK_NAME]
+    sheets = workbook_sheets(exports)
+    assert sorted(sheets) == [
+        ("kpi-2565.xlsx", "kpi_monthly"), ("kpi-2566.xlsx", "kpi_monthly"), (WORKBOOK_NAME, "kpi_fiscal_year"), (WORKBOOK_NAME, "kpi_national")
+    ]  # fmt: skip
     with duckdb.connect(str(analytics), read_only=True) as con:
-        for sheet in ("kpi_fiscal_year", "kpi_monthly", "kpi_national"):
-            rows = list(book[sheet].iter_rows(values_only=True))
-            header, body = rows[0], rows[1:]
-            expected = con.execute(f"SELECT * FROM marts.{sheet}").fetchall()
+        for (workbook, sheet), (header, *body) in sheets.items():
+            year = re.fullmatch(r"kpi-(\d+)\.xlsx", workbook)
+            where = f" WHERE fiscal_year = {year[1]}" if year else ""
+            expected = con.execute(f"SELECT * FROM marts.{sheet}{where}").fetchall()
+            assert expected
             assert list(header) == [d[0] for d in con.execute(f"SELECT * FROM marts.{sheet} LIMIT 0").description]
-            assert [tuple(None if v is None else (float(v) if not isinstance(v, str) else v) for v in row) for row in expected] == [
-                tuple(None if v is None else (float(v) if not isinstance(v, str) else v) for v in row) for row in body
-            ], sheet
-    dictionary = list(book[DICTIONARY_SHEET].iter_rows(values_only=True))[1:]
-    described = {(table, column) for table, column, *_ in dictionary}
-    for table, types in tables_of(analytics).items():
-        assert (table, "") in described or (table, None) in described
-        assert {(table, column) for column in types} <= described, table
+            assert comparable(expected) == comparable(body), (workbook, sheet)
+    for workbook in exports.glob("*.xlsx"):
+        book = load_workbook(workbook, read_only=True)
+        assert book.sheetnames[0] == DICTIONARY_SHEET
+        dictionary = list(book[DICTIONARY_SHEET].iter_rows(values_only=True))[1:]
+        described = {(table, column) for table, column, *_ in dictionary}
+        for table, types in tables_of(analytics).items():
+            assert (table, "") in described or (table, None) in described
+            assert {(table, column) for column in types} <= described, table
     by_column = {(r[0], r[1]): r for r in dictionary}
     assert by_column[("marts.kpi_fiscal_year", "actual")][3:5] == ("ผลรวม (ล้านบาท / ราย)", "The sum (million baht / count)")
     assert "Parquet and CSV" in by_column[("quality.findings", "value")][5]
+    assert "kpi-<ปีงบประมาณ fiscal year>.xlsx" in by_column[("marts.kpi_monthly", "period")][5]
 
 
-def test_a_table_beyond_the_row_limit_is_split_by_fiscal_year_or_left_to_parquet_and_csv(tmp_path):
+def test_a_sheet_beyond_the_row_limit_is_left_to_parquet_and_csv(tmp_path):
     warehouse, analytics = tmp_path / "warehouse.duckdb", tmp_path / "analytics.duckdb"
     make_warehouse(warehouse, 1)
     publish_analytics(warehouse, analytics)
-    # three regions a year fit a sheet of 3 rows; five months in one table with no fiscal year do not
-    write_exports(analytics, tmp_path / "exports", excel_max_rows=3)
+    # FY2565's two months fit a sheet of 2 rows; FY2566's three months and six regional rows do not
+    write_exports(analytics, tmp_path / "exports", excel_max_rows=2)
+    assert sorted(workbook_sheets(tmp_path / "exports")) == [("kpi-2565.xlsx", "kpi_monthly"), (WORKBOOK_NAME, "kpi_national")]
+    assert not (tmp_path / "exports" / "kpi-2566.xlsx").exists()
     book = load_workbook(tmp_path / "exports" / WORKBOOK_NAME, read_only=True)
-    assert book.sheetnames == [DICTIONARY_SHEET, "kpi_fiscal_year 2564", "kpi_fiscal_year 2565", "kpi_national"]
-    for year in FISCAL_YEARS:
-        rows = list(book[f"kpi_fiscal_year {year}"].iter_rows(values_only=True))[1:]
-        assert len(rows) == 3 and {row[0] for row in rows} == {year}
     notes = {r[0]: r[5] for r in list(book[DICTIONARY_SHEET].iter_rows(values_only=True))[1:]}
-    assert "one sheet per fiscal year: kpi_fiscal_year 2564, kpi_fiscal_year 2565" in notes["marts.kpi_fiscal_year"]
-    assert "Parquet and CSV only" in notes["marts.kpi_monthly"] and "เกิน 3 แถว" in notes["marts.kpi_monthly"]
-    descriptor = json.loads((tmp_path / "exports" / "datapackage.json").read_text(encoding="utf-8"))
-    sheets = [r["dialect"]["excel"]["sheet"] for r in descriptor["resources"] if r["format"] == "xlsx"]
-    assert sheets == ["kpi_fiscal_year 2564", "kpi_fiscal_year 2565", "kpi_national"]
+    assert "Parquet and CSV only" in notes["marts.kpi_fiscal_year"] and "เกิน 2 แถว" in notes["marts.kpi_fiscal_year"]
+    assert "2566: เกิน 2 แถว" in notes["marts.kpi_monthly"] and "2565" not in notes["marts.kpi_monthly"]
+
+
+def test_a_workbook_whose_rows_did_not_change_is_the_previous_sets_file(published):
+    warehouse, analytics, exports = (published / name for name in ("warehouse.duckdb", "analytics.duckdb", "exports"))
+    before = {path.name: path.stat().st_ino for path in exports.glob("*.xlsx")}
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE marts.kpi_monthly SET value = value + 100 WHERE fiscal_year = 2566")
+    publish_analytics(warehouse, analytics, exports_link=exports)
+    after = {path.name: path.stat().st_ino for path in exports.glob("*.xlsx")}
+    assert after[WORKBOOK_NAME] == before[WORKBOOK_NAME] and after["kpi-2565.xlsx"] == before["kpi-2565.xlsx"]
+    assert after["kpi-2566.xlsx"] != before["kpi-2566.xlsx"]
+    [header, *body] = workbook_sheets(exports)[("kpi-2566.xlsx", "kpi_monthly")]
+    assert [row[header.index("value")] for row in body] == [110, 111, 112]
+    descriptor = json.loads((exports / "datapackage.json").read_text(encoding="utf-8"))
+    facts = {r["path"]: (r["bytes"], r["hash"]) for r in descriptor["resources"] if r["format"] == "xlsx"}
+    assert facts == {name: (path.stat().st_size, f"sha256:{hashlib.sha256(path.read_bytes()).hexdigest()}") for name in after
+                     for path in [exports / name]}  # fmt: skip
 
 
 def test_the_data_package_validates_with_frictionless(published):

@@ -67,6 +67,10 @@ def test_the_nights_data_package_validates_and_its_dictionary_describes_every_co
     assert "factory_month" not in book.sheetnames
     [(rows,)] = query(analytics, "SELECT count(*) FROM marts.kpi_fiscal_year")
     assert sum(1 for _ in book["kpi_fiscal_year"].iter_rows()) == rows + 1
+    # the marts of months, a workbook per fiscal year
+    for year, rows in query(analytics, "SELECT fiscal_year, count(*) FROM marts.kpi_monthly GROUP BY ALL"):
+        in_book = exports / f"kpi-{year}.xlsx"
+        assert sum(1 for _ in load_workbook(in_book, read_only=True)["kpi_monthly"].iter_rows()) == rows + 1
 
 
 def test_the_readmes_three_ways_to_the_same_answer(night):

@@ -4,7 +4,8 @@
         datapackage.json                         Frictionless Data Package: every file, its schema, descriptions
         parquet/<schema>.<table>.parquet         zstd; for Power BI, pandas, R, DuckDB
         csv/<schema>.<table>.csv                 UTF-8 with a byte-order mark, so Excel reads Thai by double-click
-        kpi.xlsx                                 the KPI marts, and a data dictionary of every exported column
+        kpi.xlsx                                 the KPI marts of fiscal years, and a data dictionary of every exported column
+        kpi-<fiscal year>.xlsx                   the KPI marts of months, a workbook per fiscal year, with the dictionary
 
 Every table of the published copy (the `marts`, `quality` and `reference`
 schemas, nothing personal: the copy holds nothing else) is exported from that
@@ -17,6 +18,10 @@ holding some of its parts: a month of factory-months
 Form export, and its CSV likewise. A file none of whose parts a file taken in
 since the previous set changed is that set's file, hard-linked, not written
 again: a night writes what arrived, not the years.
+
+The KPI marts of months grow with every month kept: a workbook per fiscal
+year holds them, and a workbook whose rows and writer are those of the previous
+set (its fingerprint, in the Data Package) is that set's file, linked.
 
 A set is made complete in a folder of its own (`.exports-<time>`), then the
 link `exports` is swapped to it in one rename: a reader that resolves the link
@@ -31,7 +36,7 @@ import json
 import os
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +46,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from reporting.readable import EXCEL_MAX_ROWS, workbook_value
+from reporting.workbook_fingerprints import rows_fingerprint, writer_fingerprint
 from warehouse import duckdb_settings, published_state
 from warehouse.private_files import EXPORT_SET_PREFIX
 from warehouse.sql_quoting import identifier, literal
@@ -48,12 +54,15 @@ from warehouse.sql_quoting import identifier, literal
 SET_PREFIX = EXPORT_SET_PREFIX
 EXPORTS_COPY = "exports"  # the name the sets' builds are recorded under (warehouse/published_state.py)
 WORKBOOK_NAME = "kpi.xlsx"
+# A mart of months (it has `period` and `fiscal_year`) is in a workbook per fiscal year.
+YEAR_WORKBOOK_NAME = "kpi-{}.xlsx"
 DICTIONARY_SHEET = "พจนานุกรมข้อมูล dictionary"
-# The workbook holds the marts an analyst reads as KPIs. factory_month has a row
+# The workbooks hold the marts an analyst reads as KPIs. factory_month has a row
 # per factory and month (a million a year nationally): no one reads it in a
 # sheet, and writing it there would cost the night minutes; it is in Parquet and CSV.
 WORKBOOK_SCHEMA = "marts"
 NOT_IN_WORKBOOK = {"marts.factory_month"}
+_WRITER = writer_fingerprint(__file__)
 ROWS_PER_FETCH = 10_000
 
 # DuckDB's types as a Table Schema's (https://specs.frictionlessdata.io/table-schema/#types-and-formats)
@@ -79,8 +88,7 @@ class _Table:
     description: str
     columns: list[tuple[str, str, str]]  # name, DuckDB type, description
     rows: int
-    sheets: list[str] = field(default_factory=list)  # in the workbook; none: Parquet and CSV only
-    workbook_note: str = ""
+    workbook_note: str = ""  # where the table is in the workbooks, for the dictionary
     parts: list[tuple[str, int]] | None = None  # (file stem, rows) of a table published in parts; None: one file
 
     def files(self, kind: str) -> list[str]:
@@ -151,9 +159,9 @@ def write_export_set(
             else:
                 _write_parquet(con, table.sql, target / table.files("parquet")[0])
                 _write_csv(con, table.sql, target / table.files("csv")[0])
-        _plan_workbook(con, tables, excel_max_rows)
-        _write_workbook(con, tables, target / WORKBOOK_NAME)
-    descriptor = data_package(tables, target, datetime.now(UTC), known_facts)
+        workbooks = _plan_workbooks(con, tables, excel_max_rows)
+        _write_workbooks(con, tables, workbooks, target, previous, known_facts)
+    descriptor = data_package(tables, workbooks, target, datetime.now(UTC), known_facts)
     (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
     _fsync_tree(target)
     return target
@@ -253,29 +261,54 @@ def _write_csv(con, relation: str, path: Path, parameters: list | None = None) -
     plain.unlink()
 
 
-def _plan_workbook(con, tables: list[_Table], excel_max_rows: int) -> None:
-    """Which sheets each table goes to: whole, one per fiscal year, or none."""
+@dataclass
+class _Sheet:
+    table: _Table
+    fiscal_year: int | None = None  # of a mart of months; None: a sheet of every row
+
+    @property
+    def rows(self) -> tuple[str, list]:
+        """The query of the sheet's rows, and its parameters."""
+        if not _of_months(self.table):
+            return f"SELECT * FROM {self.table.sql}", []
+        return f"SELECT * FROM {self.table.sql} WHERE fiscal_year IS NOT DISTINCT FROM ?", [self.fiscal_year]
+
+
+@dataclass
+class _Workbook:
+    name: str
+    sheets: list[_Sheet]
+    fingerprint: str = ""  # of its rows and its writer (warehouse/exports.py, reporting/workbook_fingerprints.py)
+
+
+def _of_months(table: _Table) -> bool:
+    return {"period", "fiscal_year"} <= {name for name, _, _ in table.columns}
+
+
+def _plan_workbooks(con, tables: list[_Table], excel_max_rows: int) -> list[_Workbook]:
+    """Which workbook and sheet each KPI mart goes to: a mart of months, a workbook per fiscal
+    year, so that a night's new months rewrite their year's workbook alone; the others, kpi.xlsx."""
+    whole = _Workbook(WORKBOOK_NAME, [])
+    by_year: dict[int | None, _Workbook] = {}
+    too_large = f"เกิน {excel_max_rows:,} แถว มีเฉพาะ Parquet และ CSV / beyond {excel_max_rows:,} rows (Excel's limit): Parquet and CSV only"
     for table in tables:
         if table.schema != WORKBOOK_SCHEMA or table.qualified in NOT_IN_WORKBOOK:
             table.workbook_note = "Parquet และ CSV / Parquet and CSV"
-        elif table.rows <= excel_max_rows:
-            table.sheets = [table.name]
-            table.workbook_note = f"ชีต / sheet {table.name}"
+        elif not _of_months(table):
+            fits = table.rows <= excel_max_rows
+            whole.sheets += [_Sheet(table)] if fits else []
+            table.workbook_note = f"ชีต {table.name} ใน / sheet {table.name} in {WORKBOOK_NAME}" if fits else too_large
         else:
-            years = []
-            if "fiscal_year" in [name for name, _, _ in table.columns]:
-                years = con.execute(f"SELECT fiscal_year, count(*) FROM {table.sql} GROUP BY ALL ORDER BY ALL").fetchall()
-            if years and all(count <= excel_max_rows for _, count in years):
-                table.sheets = [f"{table.name} {year}" for year, _ in years]
-                table.workbook_note = (
-                    f"เกิน {excel_max_rows:,} แถว แยกชีตตามปีงบประมาณ / beyond {excel_max_rows:,} rows, "
-                    f"one sheet per fiscal year: {', '.join(table.sheets)}"
-                )
-            else:
-                table.workbook_note = (
-                    f"เกิน {excel_max_rows:,} แถว มีเฉพาะ Parquet และ CSV / beyond {excel_max_rows:,} rows "
-                    "(Excel's limit): Parquet and CSV only"
-                )
+            years = con.execute(f"SELECT fiscal_year, count(*) FROM {table.sql} GROUP BY ALL ORDER BY ALL").fetchall()
+            beyond = [year for year, rows in years if rows > excel_max_rows]
+            for year, rows in years:
+                if rows <= excel_max_rows:
+                    name = YEAR_WORKBOOK_NAME.format("unknown" if year is None else year)
+                    by_year.setdefault(year, _Workbook(name, [])).sheets.append(_Sheet(table, year))
+            table.workbook_note = f"ชีต {table.name} ใน / sheet {table.name} in {YEAR_WORKBOOK_NAME.format('<ปีงบประมาณ fiscal year>')}"
+            if beyond:
+                table.workbook_note += f"; {', '.join(map(str, beyond))}: {too_large}"
+    return [whole, *(by_year[year] for year in sorted(by_year, key=lambda year: (year is None, year)))]
 
 
 def _header(sheet, labels: list[str]) -> None:
@@ -288,28 +321,51 @@ def _header(sheet, labels: list[str]) -> None:
     sheet.append(cells)
 
 
-def _write_workbook(con, tables: list[_Table], path: Path) -> None:
-    book = Workbook(write_only=True)
-    dictionary = book.create_sheet(DICTIONARY_SHEET)
-    _header(dictionary, ["ตาราง / table", "คอลัมน์ / column", "ชนิด / type", "คำอธิบาย", "description",
-                         "อยู่ที่ / where in this workbook", "Parquet", "CSV"])  # fmt: skip
+def _dictionary(tables: list[_Table]) -> list[list[str]]:
+    """A row per table and per column: what it means, and where it is."""
+    rows = []
     for table in tables:
         files = [f"{kind}/{table.qualified}" + (f".{kind}" if table.parts is None else f"/*.{kind}") for kind in ("parquet", "csv")]
         thai, english = split_description(table.description)
-        dictionary.append([table.qualified, "", "", thai, english, table.workbook_note, *files])
+        rows.append([table.qualified, "", "", thai, english, table.workbook_note, *files])
         for name, duckdb_type, comment in table.columns:
             thai, english = split_description(comment)
-            dictionary.append([table.qualified, name, duckdb_type, thai, english, table.workbook_note, *files])
-    for table in tables:
-        by_year = len(table.sheets) > 1
-        for title in table.sheets:
-            sheet = book.create_sheet(title)
-            _header(sheet, [name for name, _, _ in table.columns])
-            where = " WHERE fiscal_year = ?" if by_year else ""
-            result = con.execute(f"SELECT * FROM {table.sql}{where}", [int(title.rsplit(" ", 1)[1])] if by_year else [])
-            while rows := result.fetchmany(ROWS_PER_FETCH):
-                for row in rows:
-                    sheet.append([workbook_value(sheet, value) for value in row])
+            rows.append([table.qualified, name, duckdb_type, thai, english, table.workbook_note, *files])
+    return rows
+
+
+def _write_workbooks(con, tables: list[_Table], workbooks: list[_Workbook], target: Path, previous: Path | None, known_facts: dict) -> None:
+    """Each workbook, with the dictionary; one whose fingerprint is the previous set's is that set's file, linked."""
+    dictionary = _dictionary(tables)
+    for workbook in workbooks:
+        digest = hashlib.sha256(f"{_WRITER}\n{json.dumps(dictionary, ensure_ascii=False)}".encode())
+        for sheet in workbook.sheets:
+            query, parameters = sheet.rows
+            [(rows,)] = con.execute(f"SELECT {rows_fingerprint('hash(*COLUMNS(*))')} FROM ({query})", parameters).fetchall()
+            digest.update(f"\n{sheet.table.qualified} {sheet.table.columns} {rows}".encode())
+        workbook.fingerprint = f"sha256:{digest.hexdigest()}"
+        unchanged = known_facts.get(workbook.name, {}).get("fingerprint") == workbook.fingerprint
+        if previous is not None and unchanged and (previous / workbook.name).is_file():
+            os.link(previous / workbook.name, target / workbook.name)
+        else:
+            _write_workbook(con, dictionary, workbook, target / workbook.name)
+
+
+def _write_workbook(con, dictionary: list[list[str]], workbook: _Workbook, path: Path) -> None:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(DICTIONARY_SHEET)
+    _header(sheet, ["ตาราง / table", "คอลัมน์ / column", "ชนิด / type", "คำอธิบาย", "description",
+                    "อยู่ที่ / where in the workbooks", "Parquet", "CSV"])  # fmt: skip
+    for row in dictionary:
+        sheet.append(row)
+    for part in workbook.sheets:
+        sheet = book.create_sheet(part.table.name)
+        _header(sheet, [name for name, _, _ in part.table.columns])
+        query, parameters = part.rows
+        result = con.execute(query, parameters)
+        while rows := result.fetchmany(ROWS_PER_FETCH):
+            for row in rows:
+                sheet.append([workbook_value(sheet, value) for value in row])
     book.save(path)
 
 
@@ -335,17 +391,21 @@ def _file_facts(path: Path) -> dict:
 
 
 def _previous_file_facts(previous: Path | None) -> dict[str, dict]:
-    """The bytes and hash of each file of the previous set, by path, from its descriptor (a linked file is the same file)."""
+    """The bytes and hash of each file of the previous set, and a workbook's fingerprint, by path, from its
+    descriptor (a linked file is the same file)."""
     try:
         descriptor = json.loads((previous / "datapackage.json").read_text(encoding="utf-8")) if previous else {}
     except (OSError, ValueError):
         return {}
-    return {r["path"]: {"bytes": r["bytes"], "hash": r["hash"]} for r in descriptor.get("resources", []) if "hash" in r}
+    facts = ("bytes", "hash", "fingerprint")
+    return {r["path"]: {fact: r[fact] for fact in facts if fact in r} for r in descriptor.get("resources", []) if "hash" in r}
 
 
-def data_package(tables: list[_Table], folder: Path, created: datetime, known_facts: dict[str, dict] | None = None) -> dict:
-    """The Frictionless Data Package descriptor of one set: a resource per file (and per workbook sheet).
-    `known_facts`: the previous set's file facts, used for a file linked from it."""
+def data_package(
+    tables: list[_Table], workbooks: list[_Workbook], folder: Path, created: datetime, known_facts: dict[str, dict] | None = None
+) -> dict:
+    """The Frictionless Data Package descriptor of one set: a resource per file and per workbook sheet
+    (with the workbook's fingerprint). `known_facts`: the previous set's file facts, used for a file linked from it."""
     known_facts = known_facts or {}
 
     def facts(path: str) -> dict:
@@ -368,11 +428,14 @@ def data_package(tables: list[_Table], folder: Path, created: datetime, known_fa
                 "name": _resource_name(f"{named}-csv"), "path": csv, "type": "table", "format": "csv",
                 "mediatype": "text/csv", "encoding": "utf-8-sig", **common, **titled, **facts(csv), "rows": rows,
             })  # fmt: skip
-        for sheet in table.sheets:
+    for workbook in workbooks:
+        workbook_facts = facts(workbook.name) | {"fingerprint": workbook.fingerprint}
+        for sheet in workbook.sheets:
+            table = sheet.table
             resources.append({
-                "name": _resource_name(f"{WORKBOOK_NAME}-{sheet}"), "path": WORKBOOK_NAME, "type": "table",
-                "format": "xlsx", "dialect": {"excel": {"sheet": sheet}}, **common,
-                "title": f"{table.qualified} ({sheet})",
+                "name": _resource_name(f"{workbook.name}-{table.name}"), "path": workbook.name, "type": "table",
+                "format": "xlsx", "dialect": {"excel": {"sheet": table.name}}, "title": f"{table.qualified} ({workbook.name})",
+                "description": table.description, "schema": _schema(table), **workbook_facts,
             })  # fmt: skip
     return {
         "name": "diprom-analytics",
@@ -380,7 +443,8 @@ def data_package(tables: list[_Table], folder: Path, created: datetime, known_fa
         "description": (
             "ตาราง marts, quality และ reference ของ analytics.duckdb ฉบับเดียวกัน ในรูป Parquet, CSV และ Excel / "
             "The marts, quality and reference tables of the same analytics.duckdb, as Parquet, CSV and Excel. "
-            f"The workbook {WORKBOOK_NAME} holds the KPI marts and a data dictionary (sheet {DICTIONARY_SHEET})."
+            f"The workbook {WORKBOOK_NAME} holds the KPI marts of fiscal years, {YEAR_WORKBOOK_NAME.format('<fiscal year>')} "
+            f"those of months, one per fiscal year; each has a data dictionary (sheet {DICTIONARY_SHEET})."
         ),
         "created": created.isoformat(timespec="seconds"),
         "resources": resources,
