@@ -16,7 +16,7 @@ import dagster as dg
 
 from orchestration.jobs import nightly_load
 from orchestration.resources import WarehouseResource
-from sources.landing import ContentHashCache, new_contents
+from sources.landing import new_contents
 
 LANDING_SOURCES = ["regional_reports", "isingleform"]
 
@@ -28,9 +28,6 @@ nightly_schedule = dg.ScheduleDefinition(
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="The nightly load at 02:00 Asia/Bangkok.",
 )
-
-# Kept for the life of the code server: each look hashes only new or changed files.
-_hash_cache = ContentHashCache()
 
 
 def run_key_for(contents: dict[str, str]) -> str:
@@ -47,7 +44,7 @@ def run_key_for(contents: dict[str, str]) -> str:
 )
 def new_landing_files(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     layout = warehouse.layout
-    contents = new_contents(layout.landing_dir, layout.archive_dir, LANDING_SOURCES, _hash_cache)
+    contents = new_contents(layout.landing_dir, layout.archive_dir, LANDING_SOURCES, layout.sensor_landing_hashes)
     if not contents:
         return dg.SkipReason("no new file contents in LANDING_DIR")
     key = run_key_for(contents)

@@ -14,7 +14,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -351,19 +351,26 @@ def _chunks_of(handle) -> Iterator[bytes]:
             yield chunk
 
 
-class ContentHashCache:
-    """SHA-256 of landing files, remembered by (path, size, mtime) so that a
-    watcher looking every few minutes re-reads only what changed."""
+def _remembered_landing_hashes(file: Path) -> dict[str, tuple[str, str]]:
+    """path -> (signature, SHA-256), as `new_contents` last kept them; none if missing or damaged."""
+    try:
+        stored = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        path: (known[0], known[1])
+        for path, known in stored.items()
+        if isinstance(known, list) and len(known) == 2 and all(isinstance(value, str) for value in known)
+    }
 
-    def __init__(self) -> None:
-        self._known: dict[tuple[str, int, int], str] = {}
 
-    def sha256(self, landed: LandedFile) -> str:
-        info = os.lstat(landed.absolute_path)
-        key = (str(landed.absolute_path), info.st_size, info.st_mtime_ns)
-        if key not in self._known:
-            self._known[key] = sha256_of(landed.absolute_path)
-        return self._known[key]
+def _keep_landing_hashes(file: Path, hashes: dict[str, tuple[str, str]]) -> None:
+    private_dir(file.parent)  # landing paths are submitters' file names: the warehouse's own
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=file.parent, delete=False) as partial:  # created 0600
+        json.dump({path: list(known) for path, known in sorted(hashes.items())}, partial)
+    os.replace(partial.name, file)
 
 
 def archived_contents(archive_dir: Path) -> set[str]:
@@ -371,19 +378,34 @@ def archived_contents(archive_dir: Path) -> set[str]:
     return {entry["sha256"] for entry in Archive(archive_dir).sightings()}
 
 
-def new_contents(landing_dir: Path, archive_dir: Path, sources: list[str], cache: ContentHashCache) -> dict[str, str]:
+def new_contents(
+    landing_dir: Path, archive_dir: Path, sources: list[str], hashes_file: Path, clock: Callable[[], int] = time.time_ns
+) -> dict[str, str]:
     """Contents in the landing folder that the archive has not seen: sha256 -> first path.
 
     Only new *contents* count: a file dropped again with the same bytes, under
-    any name, starts nothing (the nightly load still records its sighting)."""
+    any name, starts nothing (the nightly load still records its sighting).
+    A file is read only if its signature is not the one remembered for its path in
+    `hashes_file`, by the intake's own rule (sha256_of_listed): a watcher looking
+    every few minutes, restarted or not, reads what changed, not the whole folder."""
     seen = archived_contents(archive_dir)
+    looked_at_ns = clock()
+    remembered = _remembered_landing_hashes(hashes_file)
+    kept: dict[str, tuple[str, str]] = {}
     new: dict[str, str] = {}
     for source in sources:
         for landed in discover(landing_dir, source):
-            try:
-                sha = cache.sha256(landed)
-            except OSError:
-                continue  # gone or unreadable between listing and reading: the next look sees it
+            signature, sha = remembered.get(landed.path, ("", ""))
+            if signature != landed.signature:
+                try:
+                    sha, steady = sha256_of_listed(landed, looked_at_ns)
+                except OSError:
+                    continue  # gone or unreadable between listing and reading: the next look sees it
+                signature = landed.signature if steady else ""
+            if signature:
+                kept[landed.path] = (signature, sha)
             if sha not in seen:
                 new.setdefault(sha, landed.path)
+    if kept != remembered:
+        _keep_landing_hashes(hashes_file, kept)
     return new

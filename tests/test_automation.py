@@ -1,6 +1,9 @@
 """The schedule, the sensor on new file contents, and one run at a time."""
 
+import json
 import shutil
+import stat
+import time
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -9,7 +12,7 @@ import yaml
 from orchestration.automation import new_landing_files, nightly_schedule, run_key_for
 from orchestration.jobs import WAREHOUSE_WRITER_TAG, nightly_load
 from orchestration.resources import WarehouseResource
-from sources.landing import Archive, ContentHashCache, new_contents, sha256_of
+from sources.landing import Archive, new_contents, sha256_of
 from tests.conftest import REPO
 
 
@@ -67,13 +70,54 @@ def test_run_keys_depend_on_the_set_of_contents_only():
     assert run_key_for({"a": "x"}) != run_key_for({"a": "x", "b": "y"})
 
 
-def test_hashes_are_remembered_until_a_file_changes(tmp_path):
+def _look(landing, tmp_path, clock=None) -> list[str]:
+    """The sensor's look, as a code server started afresh makes it: all it remembers is in the file."""
+    hashes = tmp_path / "warehouse" / "sensor" / "landing-hashes.json"
+    return list(new_contents(landing, tmp_path / "archive", ["regional_reports"], hashes, **({"clock": clock} if clock else {})))
+
+
+def _remembered(tmp_path) -> dict:
+    return json.loads((tmp_path / "warehouse" / "sensor" / "landing-hashes.json").read_text(encoding="utf-8"))
+
+
+def test_hashes_are_remembered_across_restarts_until_a_file_changes(tmp_path):
     landing = tmp_path / "landing"
     path = _land(landing, "IPC01_plan_2566.csv", b"one")
-    cache = ContentHashCache()
-    assert list(new_contents(landing, tmp_path / "archive", ["regional_reports"], cache)) == [sha256_of(path)]
-    path.write_bytes(b"two, longer")
-    assert list(new_contents(landing, tmp_path / "archive", ["regional_reports"], cache)) == [sha256_of(path)]
+    settled = lambda: time.time_ns() + 10**10  # noqa: E731  a look well after the file's last change
+    assert _look(landing, tmp_path, clock=settled) == [sha256_of(path)]
+    [(relative, (signature, sha))] = _remembered(tmp_path).items()
+    assert relative == "regional_reports/IPC01_plan_2566.csv" and sha == sha256_of(path)
+    assert stat.S_IMODE((tmp_path / "warehouse" / "sensor").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "warehouse" / "sensor" / "landing-hashes.json").stat().st_mode) == 0o600
+
+    # what the file remembers is what the next look believes, without reading the landing file
+    (tmp_path / "warehouse" / "sensor" / "landing-hashes.json").write_text(json.dumps({relative: [signature, "f" * 64]}), encoding="utf-8")
+    assert _look(landing, tmp_path) == ["f" * 64]
+
+    path.write_bytes(b"two, longer")  # another signature: read again
+    assert _look(landing, tmp_path, clock=settled) == [sha256_of(path)]
+    assert _remembered(tmp_path)[relative][1] == sha256_of(path)
+
+    path.unlink()  # gone: forgotten
+    assert _look(landing, tmp_path) == [] and _remembered(tmp_path) == {}
+
+
+def test_a_file_changed_just_before_the_look_is_read_again_at_the_next(tmp_path):
+    landing = tmp_path / "landing"
+    path = _land(landing, "IPC01_plan_2566.csv", b"one")
+    assert _look(landing, tmp_path) == [sha256_of(path)]
+    # written this very second: its signature may not yet tell a rewrite, so nothing is remembered
+    assert not (tmp_path / "warehouse" / "sensor" / "landing-hashes.json").exists()
+
+
+def test_a_damaged_memory_means_reading_the_folder_again(tmp_path):
+    landing = tmp_path / "landing"
+    path = _land(landing, "IPC01_plan_2566.csv", b"one")
+    hashes = tmp_path / "warehouse" / "sensor" / "landing-hashes.json"
+    hashes.parent.mkdir(parents=True)
+    for damaged in ('{"regional_reports/IPC01_plan_2566.csv": ["x"', "[1, 2]", '{"regional_reports/IPC01_plan_2566.csv": [1, 2]}'):
+        hashes.write_text(damaged, encoding="utf-8")
+        assert _look(landing, tmp_path) == [sha256_of(path)]
 
 
 def test_a_manifest_line_cut_short_by_a_crash_is_not_a_sighting(tmp_path):

@@ -53,6 +53,11 @@ class WarehouseLayout:
         return self.warehouse_dir / "dbt"
 
     @property
+    def sensor_landing_hashes(self) -> Path:
+        """What the sensor remembers of the landing files' contents (sources/landing.py new_contents)."""
+        return self.warehouse_dir / "sensor" / "landing-hashes.json"
+
+    @property
     def tmp_dir(self) -> Path:
         """The warehouse's own temporary files (owner-only): DuckDB's spills, decrypted archive copies."""
         return self.warehouse_dir / "tmp"
