@@ -8,32 +8,24 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
 
 from checking.check import FINDING_COLUMNS, FileCheck
+from checking.rules import DBT_PROJECT_DIR
 from reporting.feedback.data import FINDING_ORDER
 from reporting.feedback.workbooks import FILE_COLUMNS as WORKBOOK_FILE_COLUMNS
 from reporting.feedback.workbooks import FILE_ORDER, stream_rows, write_feedback_workbooks, write_workbook
 from reporting.feedback.workbooks import FINDING_COLUMNS as WORKBOOK_FINDING_COLUMNS
+from warehouse.sql_quoting import identifier
 
-_FILE_COLUMNS = (
-    "path",
-    "file_sha256",
-    "source",
-    "submitter",
-    "period",
-    "version",
-    "status",
-    "rule_id",
-    "rows_read",
-    "rows_accepted",
-    "rows_quarantined",
-    "warnings",
-)
-# The warehouse's types (dbt_project/models/quality/files.sql, findings.sql), for the columns a check fills
-_FILE_TYPES = """path varchar, file_sha256 varchar, source varchar, submitter varchar, period varchar, version integer,
-    status varchar, rule_id varchar, rows_read bigint, rows_accepted bigint, rows_quarantined bigint, warnings bigint"""
-_FINDING_TYPES = """file_sha256 varchar, path varchar, row_number bigint, submitter varchar, rule_id varchar, severity varchar,
-    message_th varchar, message_en varchar, column_name varchar, value varchar"""
+QUALITY_MODELS = DBT_PROJECT_DIR / "models" / "quality" / "_quality.yml"
+
+
+def _quality_table_columns(model: str) -> str:
+    """A quality model's columns and types as dbt declares them (its contract, enforced on every build)."""
+    models = yaml.safe_load(QUALITY_MODELS.read_text(encoding="utf-8"))["models"]
+    [columns] = [model_["columns"] for model_ in models if model_["name"] == model]
+    return ", ".join(f"{identifier(column['name'])} {column['data_type']}" for column in columns)
 
 
 def _frames(results: list[FileCheck]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -58,7 +50,7 @@ def _frames(results: list[FileCheck]) -> tuple[pd.DataFrame, pd.DataFrame]:
             }
         )
         findings.extend(result.findings)
-    return pd.DataFrame(files, columns=list(_FILE_COLUMNS)), pd.DataFrame(findings, columns=list(FINDING_COLUMNS))
+    return pd.DataFrame.from_records(files), pd.DataFrame(findings, columns=list(FINDING_COLUMNS))
 
 
 @contextmanager
@@ -68,12 +60,11 @@ def _as_quality_tables(results: list[FileCheck]) -> Iterator[duckdb.DuckDBPyConn
     files, findings = _frames(results)
     with duckdb.connect() as con:
         con.execute("create schema quality")
-        con.execute(f"create table quality.files ({_FILE_TYPES})")
-        con.execute(f"create table quality.findings ({_FINDING_TYPES})")
-        con.register("checked_files", files)
-        con.register("checked_findings", findings)
-        con.execute("insert into quality.files by name select * from checked_files")
-        con.execute("insert into quality.findings by name select * from checked_findings")
+        for table, rows in (("files", files), ("findings", findings)):
+            con.execute(f"create table quality.{table} ({_quality_table_columns(table)})")
+            if not rows.empty:  # a check of no files has no columns to insert by
+                con.register(f"checked_{table}", rows)
+                con.execute(f"insert into quality.{table} by name select * from checked_{table}")
         yield con
 
 
