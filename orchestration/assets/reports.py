@@ -19,7 +19,13 @@ from warehouse.private_files import share_published
 @dg.asset(
     key="quality_reports",
     group_name="reports",
-    deps=[dg.AssetKey(["quality", "files"]), dg.AssetKey(["quality", "findings"]), dg.AssetKey(["quality", "submission_quality"])],
+    # raw/landed_files: which files the latest build took in (reporting/feedback/data.py)
+    deps=[
+        dg.AssetKey(["quality", "files"]),
+        dg.AssetKey(["quality", "findings"]),
+        dg.AssetKey(["quality", "submission_quality"]),
+        dg.AssetKey(["raw", "landed_files"]),
+    ],
     description="$WAREHOUSE_DIR/reports/quality/: index.html for officials (the latest run's files), a page per month of receipt "
     "(received/), and a feedback workbook per submitter and per province's factories.",
 )
