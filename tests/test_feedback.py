@@ -55,7 +55,7 @@ _TABLES = {
     "quality.files": "file_sha256 varchar, path varchar, source varchar, submitter varchar, period varchar, version integer, "
     "status varchar, rule_id varchar, rows_read bigint, rows_accepted bigint, rows_quarantined bigint, warnings bigint, "
     "first_seen_at timestamptz",
-    "raw.landed_files": "file_seq bigint, file_sha256 varchar, path varchar",
+    "raw.landed_files": "file_seq bigint, file_sha256 varchar, path varchar, source varchar, submitter varchar, first_seen_at timestamptz",
     "build_state.dbt_builds": "built_at timestamptz, built_through_file_seq bigint",
     "quality.findings": "file_sha256 varchar, path varchar, row_number bigint, submitter varchar, rule_id varchar, severity varchar, "
     "message_th varchar, message_en varchar, column_name varchar, value varchar",

@@ -62,7 +62,7 @@ _REPORT_FILES = """
         files.rows_read, files.rows_accepted, files.rows_quarantined, files.warnings,
         months.month, landed.file_seq > {previous_build} as latest
     from quality.files
-    join raw.landed_files as landed using (file_sha256, path)
+    join (select file_seq, file_sha256, path from raw.landed_files) as landed using (file_sha256, path)
     join months using (first_seen_at)
     left join submitter_region as r using (submitter)
     left join reference.regions as regions on regions.region_no = r.region_no
