@@ -40,6 +40,7 @@ _TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _WRITER = writer_fingerprint(
     __file__,
     data_module.__file__,
+    str(_TEMPLATES.parent / "render.py"),  # how every text is escaped and shown
     *(str(_TEMPLATES / t) for t in ("page.html", "style.css", "quality_files.html", "quality_received.html")),
 )
 
