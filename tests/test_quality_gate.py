@@ -116,8 +116,13 @@ def test_feedback_workbooks_hold_each_submitters_findings(warehouse, examples_ru
 
 
 def test_report_renders_in_chromium_with_thai_text(warehouse, tmp_path):
-    shot, dom = render_in_chromium(warehouse / "reports" / "quality" / "index.html", tmp_path / "profile")
+    quality = warehouse / "reports" / "quality"
+    shot, dom = render_in_chromium(quality / "index.html", tmp_path / "profile")
     assert "รายงานคุณภาพข้อมูลที่ส่ง" in dom and "PIO51" in dom
+    assert_not_blank(shot)
+    [month] = (quality / "received").glob("*.html")  # the examples arrive in one night
+    shot, dom = render_in_chromium(month, tmp_path / "profile-month")
+    assert "ไฟล์ที่ได้รับเดือน" in dom and "PIO51_result_2566-01.csv" in dom and "กักกัน" in dom
     assert_not_blank(shot)
 
 

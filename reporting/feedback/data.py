@@ -101,7 +101,7 @@ def _order_key(order: str) -> str:
     return f"struct_pack({', '.join(fields)})"
 
 
-# Per file shown only the findings the page shows, never all of them: a top-N per file
+# Per file only the findings the page shows, never all of them: a top-N per file
 # (an aggregate that keeps N rows a file), not a sort of every finding.
 _SHOWN_FINDINGS = f"""
     with shown as (
