@@ -51,7 +51,12 @@ FINDING_ORDER = "path, row_number nulls first, rule_id, column_name, severity, m
 # again runs under another run id), and a night that took in nothing shows none.
 _REPORT_FILES = """
     create or replace temp table report_files as
-    with months as (
+    with previous_build as (
+        -- the watermark of the build before the latest; 0 before a second build
+        select coalesce(max(built_through_file_seq), 0) as file_seq
+        from (select built_through_file_seq from build_state.dbt_builds order by built_at desc limit 1 offset 1)
+    ),
+    months as (
         -- one call a night of intake, not one a file: the files of a night share their first sighting
         select first_seen_at, received_month(first_seen_at) as month from (select distinct first_seen_at from quality.files)
     )
@@ -60,18 +65,13 @@ _REPORT_FILES = """
         files.source, coalesce(files.submitter, case when files.source = 'isingleform' then 'โรงงาน' else '?' end) as submitter,
         files.path, files.file_sha256, files.period, files.version, files.status, files.rule_id,
         files.rows_read, files.rows_accepted, files.rows_quarantined, files.warnings,
-        months.month, landed.file_seq > {previous_build} as latest
+        months.month, landed.file_seq > (select file_seq from previous_build) as latest
     from quality.files
     join (select file_seq, file_sha256, path from raw.landed_files) as landed using (file_sha256, path)
     join months using (first_seen_at)
     left join submitter_region as r using (submitter)
     left join reference.regions as regions on regions.region_no = r.region_no
 """
-# The watermark of the build before the latest; 0 before a second build.
-_PREVIOUS_BUILD = """(
-    select coalesce(max(built_through_file_seq), 0)
-    from (select built_through_file_seq from build_state.dbt_builds order by built_at desc limit 1 offset 1)
-)"""
 _FILE_COLUMNS = (
     "region_no, region_name, source, submitter, path, file_sha256, period, version, status, rule_id, "
     "rows_read, rows_accepted, rows_quarantined, warnings, month"
@@ -79,6 +79,8 @@ _FILE_COLUMNS = (
 _FILE_ORDER = "source desc, region_no, submitter, period, path, file_sha256"
 
 # The files a page shows (`shown_files`, chosen from report_files), each with the count of its findings.
+_LATEST_FILES = "create or replace temp table shown_files as select * from report_files where latest"
+_MONTH_FILES = "create or replace temp table shown_files as select * from report_files where list_contains(?, month)"
 _SHOWN_FILES = f"""
     with finding_counts as (
         select file_sha256, path, count(*) as findings
@@ -189,17 +191,14 @@ def quality_connection(warehouse_db: Path) -> Iterator[duckdb.DuckDBPyConnection
     with duckdb_settings.connect(warehouse_db, read_only=True) as con:
         register(con, [SqlFunction("received_month", _received_month, ("TIMESTAMP WITH TIME ZONE",))])
         con.execute(SUBMITTER_REGION)
-        [(built,)] = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'build_state' and table_name = 'dbt_builds'"
-        ).fetchall()
-        con.execute(_REPORT_FILES.format(previous_build=_PREVIOUS_BUILD if built else 0))
+        con.execute(_REPORT_FILES)  # the report follows a successful build, which build_state.dbt_builds records
         yield con
 
 
 def load_quality_data(con: duckdb.DuckDBPyConnection) -> QualityData:
     """What index.html shows, from a `quality_connection`: the latest run's files, and aggregates."""
     return QualityData(
-        latest=shown_files(con, "latest"),
+        latest=shown_files(con),
         summary=con.execute(_SUMMARY).df(),
         months=con.execute(_MONTHS).df(),
         submission_quality=con.execute(_SUBMISSION_QUALITY).df(),
@@ -208,15 +207,10 @@ def load_quality_data(con: duckdb.DuckDBPyConnection) -> QualityData:
     )
 
 
-def shown_files(con: duckdb.DuckDBPyConnection, which: str, parameters: list | None = None) -> ShownFiles:
-    """The files of report_files `which` (an SQL condition) chooses, with their first findings."""
-    con.execute(f"create or replace temp table shown_files as select * from report_files where {which}", parameters)
+def shown_files(con: duckdb.DuckDBPyConnection, months: list[str] | None = None) -> ShownFiles:
+    """The files received in these months, or (None) the latest run's, with their first findings."""
+    con.execute(_MONTH_FILES if months is not None else _LATEST_FILES, [months] if months is not None else [])
     return ShownFiles(files=con.execute(_SHOWN_FILES).df(), findings=con.execute(_SHOWN_FINDINGS).df())
-
-
-def month_files(con: duckdb.DuckDBPyConnection, months: list[str]) -> ShownFiles:
-    """The files received in these months, with their first findings."""
-    return shown_files(con, "list_contains(?, month)", [months])
 
 
 def month_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from reporting.charts import Bar, acceptance_colour
 from reporting.feedback import data as data_module
-from reporting.feedback.data import QualityData, ShownFiles, load_quality_data, month_files, month_fingerprints
+from reporting.feedback.data import QualityData, ShownFiles, load_quality_data, month_fingerprints, shown_files
 from reporting.feedback.workbooks import factory_workbook_name, is_submitter_code, submitter_workbook_name
 from reporting.pages import write_page
 from reporting.render import render
@@ -96,7 +96,7 @@ def write_month_pages(con: duckdb.DuckDBPyConnection, folder: Path, generated_at
     stale = sorted(name for name in after if before.get(name) != after[name] or not (folder / name).exists())
     written = []
     if stale:
-        shown = month_files(con, [name.removesuffix(".html") for name in stale])
+        shown = shown_files(con, [name.removesuffix(".html") for name in stale])
         findings_by_file = _findings_by_file(shown)
         for month, files in shown.files.groupby("month", sort=True):
             written.append(write_page(folder, render_month_page(month, files, findings_by_file, generated_at), month_page_name(month)))
