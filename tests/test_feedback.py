@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from expectations.data_docs import MissingVendoredAsset, _rewrite, make_offline
+from reporting.feedback import report as report_module
 from reporting.feedback.data import load_quality_data, quality_connection
 from reporting.feedback.report import PAGE_FINGERPRINTS, RECEIVED, render_quality_report, write_quality_report
 from reporting.feedback.workbooks import FILE_COLUMNS, FINDING_COLUMNS, factory_workbook_name, write_feedback_workbooks
@@ -462,3 +463,12 @@ def test_the_page_of_a_month_without_files_is_removed(tmp_path):
     index = _pages(db, out).index.read_text(encoding="utf-8")
     assert sorted(p.name for p in (out / RECEIVED).glob("*.html")) == ["2566-01.html", "2566-03.html", "notes.html"]
     assert "received/2566-02.html" not in index
+
+
+def test_month_pages_written_in_batches_are_those_written_at_once(tmp_path, monkeypatch):
+    db = _warehouse(tmp_path, _month_files(), previous_build=2)
+    _pages(db, tmp_path / "at-once")
+    monkeypatch.setattr(report_module, "PAGE_BATCH_FILES", 1)  # one month a batch
+    assert len(_pages(db, tmp_path / "batches").months_written) == 3
+    for page in (tmp_path / "at-once" / RECEIVED).glob("*.html"):
+        assert page.read_text(encoding="utf-8") == (tmp_path / "batches" / RECEIVED / page.name).read_text(encoding="utf-8")

@@ -122,14 +122,14 @@ _SHOWN_FINDINGS = f"""
 # (a page's rows are sorted by their columns, so their order needs no part in it).
 _MONTH_FINGERPRINTS = f"""
     with file_rows as (
-        select month, {rows_fingerprint(row_hash(_FILE_COLUMNS))} as fingerprint from report_files group by all
+        select month, count(*) as files, {rows_fingerprint(row_hash(_FILE_COLUMNS))} as fingerprint from report_files group by all
     ),
     finding_rows as (
         select month, {rows_fingerprint(row_hash(FINDING_ORDER))} as fingerprint
         from quality.findings join (select file_sha256, path, month from report_files) using (file_sha256, path)
         group by all
     )
-    select month, file_rows.fingerprint || '|' || coalesce(finding_rows.fingerprint, '') as rows
+    select month, file_rows.fingerprint || '|' || coalesce(finding_rows.fingerprint, '') as rows, files
     from file_rows left join finding_rows using (month)
     order by month
 """
@@ -213,6 +213,7 @@ def shown_files(con: duckdb.DuckDBPyConnection, months: list[str] | None = None)
     return ShownFiles(files=con.execute(_SHOWN_FILES).df(), findings=con.execute(_SHOWN_FINDINGS).df())
 
 
-def month_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every month of receipt and a fingerprint of what its page shows (aggregates computed in DuckDB)."""
-    return dict(con.execute(_MONTH_FINGERPRINTS).fetchall())
+def month_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int]]:
+    """Every month of receipt: a fingerprint of what its page shows (aggregates computed in DuckDB),
+    and how many files it holds."""
+    return {month: (rows, files) for month, rows, files in con.execute(_MONTH_FINGERPRINTS).fetchall()}

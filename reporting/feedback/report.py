@@ -18,6 +18,7 @@ pages show.
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from reporting.workbook_fingerprints import read_fingerprints, write_fingerprint
 
 RECEIVED = "received"  # the folder of the month pages, beside index.html
 PAGE_FINGERPRINTS = ".page-fingerprints.json"
+PAGE_BATCH_FILES = 2_000  # at most FINDINGS_SHOWN_PER_FILE findings each held at once
 _MONTH_PAGE = re.compile(r"[0-9]{4}-[0-9]{2}\.html")
 _TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _WRITER = writer_fingerprint(
@@ -89,14 +91,17 @@ def write_month_pages(con: duckdb.DuckDBPyConnection, folder: Path, generated_at
     """The page of every month of receipt whose fingerprint changed (or whose page is missing);
     a page of a month without files is removed. Returns the pages written."""
     folder.mkdir(parents=True, exist_ok=True)
-    after = {
-        month_page_name(month): hashlib.sha256(f"{_WRITER}\n{rows}".encode()).hexdigest() for month, rows in month_fingerprints(con).items()
-    }
+    months = month_fingerprints(con)
+    after = {month_page_name(month): hashlib.sha256(f"{_WRITER}\n{rows}".encode()).hexdigest() for month, (rows, _) in months.items()}
     before = read_fingerprints(folder / PAGE_FINGERPRINTS)
-    stale = sorted(name for name in after if before.get(name) != after[name] or not (folder / name).exists())
+    stale = sorted(
+        month
+        for month in months
+        if before.get(month_page_name(month)) != after[month_page_name(month)] or not (folder / month_page_name(month)).exists()
+    )
     written = []
-    if stale:
-        shown = shown_files(con, [name.removesuffix(".html") for name in stale])
+    for batch in _batches(stale, {month: files for month, (_, files) in months.items()}):
+        shown = shown_files(con, batch)
         findings_by_file = _findings_by_file(shown)
         for month, files in shown.files.groupby("month", sort=True):
             written.append(write_page(folder, render_month_page(month, files, findings_by_file, generated_at), month_page_name(month)))
@@ -106,6 +111,20 @@ def write_month_pages(con: duckdb.DuckDBPyConnection, folder: Path, generated_at
             page.unlink()
     write_fingerprints(folder / PAGE_FINGERPRINTS, after)
     return written
+
+
+def _batches(months: list[str], files: dict[str, int]) -> Iterator[list[str]]:
+    """The months in batches of about PAGE_BATCH_FILES files: the first night of a new writer
+    writes every month's page, and the first findings of every file at once would not fit in memory."""
+    batch, size = [], 0
+    for month in months:
+        if batch and size + files[month] > PAGE_BATCH_FILES:
+            yield batch
+            batch, size = [], 0
+        batch.append(month)
+        size += files[month]
+    if batch:
+        yield batch
 
 
 def _generated(moment: datetime) -> str:
