@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from expectations.data_docs import MissingVendoredAsset, _rewrite, make_offline
+from reporting.feedback import report as report_module
 from reporting.feedback.data import load_quality_data, quality_connection
-from reporting.feedback.report import render_quality_report
+from reporting.feedback.report import PAGE_FINGERPRINTS, RECEIVED, render_quality_report, write_quality_report
 from reporting.feedback.workbooks import FILE_COLUMNS, FINDING_COLUMNS, factory_workbook_name, write_feedback_workbooks
 
 SCRIPT = "<script>alert('x')</script>"
@@ -53,7 +54,10 @@ _DEADLINES = [
 ]
 _TABLES = {
     "quality.files": "file_sha256 varchar, path varchar, source varchar, submitter varchar, period varchar, version integer, "
-    "status varchar, rule_id varchar, rows_read bigint, rows_accepted bigint, rows_quarantined bigint, warnings bigint",
+    "status varchar, rule_id varchar, rows_read bigint, rows_accepted bigint, rows_quarantined bigint, warnings bigint, "
+    "first_seen_at timestamptz",
+    "raw.landed_files": "file_seq bigint, file_sha256 varchar, path varchar, source varchar, submitter varchar, first_seen_at timestamptz",
+    "build_state.dbt_builds": "built_at timestamptz, built_through_file_seq bigint",
     "quality.findings": "file_sha256 varchar, path varchar, row_number bigint, submitter varchar, rule_id varchar, severity varchar, "
     "message_th varchar, message_en varchar, column_name varchar, value varchar",
     "quality.submission_quality": "source varchar, submitter varchar, period varchar, files bigint, rows_read bigint, "
@@ -66,10 +70,20 @@ _TABLES = {
 }
 
 
-def write_warehouse(db, files: list[dict], findings: list[dict]) -> None:
-    """A warehouse file with the tables the report and the workbooks read, holding these rows."""
+FIRST_SEEN = datetime(2023, 1, 20, 19, tzinfo=UTC)  # 2566-01 in Bangkok
+
+
+def write_warehouse(db, files: list[dict], findings: list[dict], previous_build: int = 0) -> None:
+    """A warehouse file with the tables the report and the workbooks read, holding these rows:
+    a file is first seen at FIRST_SEEN unless it says, and numbered in order unless it says; the
+    build before the latest built the files up to `previous_build`."""
+    files = [{"first_seen_at": FIRST_SEEN, "file_seq": i + 1, **f} for i, f in enumerate(files)]
+    builds = [dict(built_at=datetime(2023, 1, 1, tzinfo=UTC), built_through_file_seq=previous_build),
+              dict(built_at=datetime(2023, 1, 2, tzinfo=UTC), built_through_file_seq=max([previous_build, *(f["file_seq"] for f in files)]))]  # fmt: skip
     rows = {
         "quality.files": files,
+        "raw.landed_files": files,
+        "build_state.dbt_builds": builds,
         "quality.findings": findings,
         "quality.submission_quality": _QUALITY,
         "quality.submission_deadlines": _DEADLINES,
@@ -79,7 +93,8 @@ def write_warehouse(db, files: list[dict], findings: list[dict]) -> None:
         "reference.provinces": [dict(province_code="50", name_th="เชียงใหม่")],
     }  # fmt: skip
     with duckdb.connect(str(db)) as con:
-        con.execute("create schema if not exists quality; create schema if not exists reference")
+        for schema in ("quality", "reference", "raw", "build_state"):
+            con.execute(f"create schema if not exists {schema}")
         for table, columns in _TABLES.items():
             con.execute(f"create or replace table {table} ({columns})")
             names = [c.split()[0] for c in columns.split(", ")]
@@ -90,15 +105,20 @@ def write_warehouse(db, files: list[dict], findings: list[dict]) -> None:
                 )
 
 
-def _warehouse(tmp_path, files=None, findings=None):
+def _warehouse(tmp_path, files=None, findings=None, previous_build=0):
     db = tmp_path / "warehouse.duckdb"
-    write_warehouse(db, _files() if files is None else files, _findings() if findings is None else findings)
+    write_warehouse(db, _files() if files is None else files, _findings() if findings is None else findings, previous_build)
     return db
 
 
 def _report(db) -> str:
     with quality_connection(db) as con:
         return render_quality_report(load_quality_data(con), datetime(2026, 11, 22, tzinfo=UTC))
+
+
+def _pages(db, out_dir):
+    with quality_connection(db) as con:
+        return write_quality_report(con, out_dir, datetime(2026, 11, 22, tzinfo=UTC))
 
 
 def _workbooks(db, out_dir):
@@ -364,3 +384,91 @@ def test_workbooks_hold_what_each_submitter_and_province_has(files, findings):
         stamps = _stamps(written)
         _workbooks(db, out)
         assert _stamps(written) == stamps
+
+
+def _month_files() -> list[dict]:
+    """Three files received in three Bangkok months: 2566-01 (one late on the last evening, in
+    Bangkok already the next month), 2566-02, and the latest build's file, received 2566-03."""
+    ipc, factory = _files()
+    return [
+        {**ipc, "first_seen_at": datetime(2023, 1, 31, 16, 59, tzinfo=UTC), "file_seq": 1},
+        {**factory, "first_seen_at": datetime(2023, 1, 31, 17, 0, tzinfo=UTC), "file_seq": 2},
+        {**ipc, "path": "PIO51_result_2566-02.csv", "submitter": "PIO51", "file_sha256": "c" * 64,
+         "first_seen_at": datetime(2023, 3, 2, tzinfo=UTC), "file_seq": 3},
+    ]  # fmt: skip
+
+
+def _details(html: str) -> list[str]:
+    return re.findall(r"<summary><code>([^<]*)</code>", html)
+
+
+def test_index_shows_the_latest_runs_files_and_links_every_month(tmp_path):
+    findings = [*_findings(), {**_findings()[0], "path": "PIO51_result_2566-02.csv", "file_sha256": "c" * 64, "value": "latest"}]
+    db, out = _warehouse(tmp_path, _month_files(), findings, previous_build=2), tmp_path / "out"
+    report = _pages(db, out)
+    index = report.index.read_text(encoding="utf-8")
+    assert _details(index) == ["PIO51_result_2566-02.csv"] and "<code>latest</code>" in index
+    latest = index.split("<h2>ไฟล์ที่ได้รับในรอบล่าสุด")[1]
+    assert "IPC01_result" not in latest and "2566-01.jsonl" not in latest  # the older files are not on it
+    # the summary and the charts are of every file received
+    assert '<td>ศูนย์ภาค 1</td><td>IPC01</td><td class="n">1</td>' in index
+    links = re.findall(r'<a href="(received/[^"]+)">', index)
+    assert links == ["received/2566-03.html", "received/2566-02.html", "received/2566-01.html"]
+    assert sorted(p.name for p in (out / RECEIVED).glob("*.html")) == ["2566-01.html", "2566-02.html", "2566-03.html"]
+    assert [p.name for p in report.months_written] == ["2566-01.html", "2566-02.html", "2566-03.html"]
+    january = (out / RECEIVED / "2566-01.html").read_text(encoding="utf-8")
+    assert _details(january) == [f"IPC01_result_2566-01{SCRIPT}".replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;") + ".csv"]
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in january and "<script>" not in january
+    assert "ค่าต้องเป็นตัวเลข" in january and 'href="../index.html"' in january
+    assert _details((out / RECEIVED / "2566-02.html").read_text(encoding="utf-8")) == ["2566-01.jsonl"]
+
+
+def test_a_run_that_received_nothing_says_so(tmp_path):
+    db = _warehouse(tmp_path, previous_build=2)
+    index = _pages(db, tmp_path / "out").index.read_text(encoding="utf-8")
+    assert _details(index) == []
+    assert "รอบล่าสุดไม่ได้รับไฟล์ใหม่" in index and "The latest run received no new files." in index
+    assert re.findall(r'<a href="(received/[^"]+)">', index) == ["received/2566-01.html"]
+
+
+def test_only_month_pages_whose_files_or_findings_changed_are_written_again(tmp_path):
+    db, out = _warehouse(tmp_path, _month_files(), previous_build=2), tmp_path / "out"
+    pages = [out / RECEIVED / f"{month}.html" for month in ("2566-01", "2566-02", "2566-03")]
+    _pages(db, out)
+    stamps = _stamps(pages)
+    assert _pages(db, out).months_written == []
+    assert _stamps(pages) == stamps  # nothing new: nothing rewritten (a rewrite replaces the file)
+
+    _edit(db, "update quality.findings set value = 'changed' where file_sha256 = '" + "b" * 64 + "'")
+    assert [p.name for p in _pages(db, out).months_written] == ["2566-02.html"]
+    after = _stamps(pages)
+    assert [name for name in stamps if after[name] != stamps[name]] == ["2566-02.html"]
+    assert "<code>changed</code>" in pages[1].read_text(encoding="utf-8")
+
+    _edit(db, "update quality.files set status = 'superseded' where file_sha256 = '" + "a" * 64 + "'")
+    _pages(db, out)
+    assert [name for name in stamps if _stamps(pages)[name] != after[name]] == ["2566-01.html"]
+
+    pages[2].unlink()  # a missing page, or a damaged record of them, is written again
+    (out / RECEIVED / PAGE_FINGERPRINTS).write_text('{"2566-01.html": 1', encoding="utf-8")
+    assert [p.name for p in _pages(db, out).months_written] == ["2566-01.html", "2566-02.html", "2566-03.html"]
+
+
+def test_the_page_of_a_month_without_files_is_removed(tmp_path):
+    db, out = _warehouse(tmp_path, _month_files(), previous_build=2), tmp_path / "out"
+    _pages(db, out)
+    (out / RECEIVED / "notes.html").write_text("not a month's page", encoding="utf-8")
+    (out / RECEIVED / "2565-12.html").write_text("a month no record names", encoding="utf-8")
+    _edit(db, "delete from quality.files where file_sha256 = '" + "b" * 64 + "'")
+    index = _pages(db, out).index.read_text(encoding="utf-8")
+    assert sorted(p.name for p in (out / RECEIVED).glob("*.html")) == ["2566-01.html", "2566-03.html", "notes.html"]
+    assert "received/2566-02.html" not in index
+
+
+def test_month_pages_written_in_batches_are_those_written_at_once(tmp_path, monkeypatch):
+    db = _warehouse(tmp_path, _month_files(), previous_build=2)
+    _pages(db, tmp_path / "at-once")
+    monkeypatch.setattr(report_module, "PAGE_BATCH_FILES", 1)  # one month a batch
+    assert len(_pages(db, tmp_path / "batches").months_written) == 3
+    for page in (tmp_path / "at-once" / RECEIVED).glob("*.html"):
+        assert page.read_text(encoding="utf-8") == (tmp_path / "batches" / RECEIVED / page.name).read_text(encoding="utf-8")

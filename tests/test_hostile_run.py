@@ -192,9 +192,12 @@ def test_hostile_rows_get_the_right_findings(hostile_run):
 def test_reports_show_scripts_and_formulas_as_text(hostile_run):
     warehouse = hostile_run
     quality = warehouse / "reports" / "quality"
-    html = (quality / "index.html").read_text(encoding="utf-8")
-    assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "DROP TABLE raw.landed_files" in html  # the file's name, shown as text
+    # one night: index.html lists its files, and the page of the month they were received too
+    pages = [quality / "index.html", *(quality / "received").glob("*.html")]
+    assert len(pages) == 2
+    for html in (page.read_text(encoding="utf-8") for page in pages):
+        assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "DROP TABLE raw.landed_files" in html  # the file's name, shown as text
     for workbook in quality.glob("*.xlsx"):
         with zipfile.ZipFile(workbook) as book:
             assert not any(b"<f>" in book.read(n) or b"<f " in book.read(n) for n in book.namelist() if n.startswith("xl/worksheets/"))

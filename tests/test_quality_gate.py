@@ -65,11 +65,26 @@ def test_report_and_data_docs_load_nothing_from_outside(warehouse):
 
 
 def test_report_shows_every_finding(warehouse, examples_runs):
+    """Every finding on the page of the month its file was received; index.html is the second
+    night's, which received nothing, and links every month's page."""
+    from sources.thai import BEMonth
+
     analytics = examples_runs[0]
-    html = (warehouse / "reports" / "quality" / "index.html").read_text(encoding="utf-8")
-    findings = query(analytics, "select path, rule_id, row_number, message_th from quality.findings")
+    quality = warehouse / "reports" / "quality"
+    index = (quality / "index.html").read_text(encoding="utf-8")
+    assert "รอบล่าสุดไม่ได้รับไฟล์ใหม่" in index and "<details" not in index
+    findings = query(
+        analytics,
+        "select f.path, f.rule_id, f.row_number, f.message_th, files.first_seen_at "
+        "from quality.findings as f join quality.files as files using (file_sha256, path)",
+    )
     assert findings
-    for path, rule_id, row_number, message_th in findings:
+    months = {BEMonth.of(first_seen_at) for *_, first_seen_at in findings}
+    assert sorted(p.name for p in (quality / "received").glob("*.html")) == sorted(f"{m}.html" for m in months)
+    for month in months:
+        assert f'<a href="received/{month}.html">' in index
+    for path, rule_id, row_number, message_th, first_seen_at in findings:
+        html = (quality / "received" / f"{BEMonth.of(first_seen_at)}.html").read_text(encoding="utf-8")
         block = html[html.index(f"<code>{path}</code>") :].split("</details>")[0]
         assert rule_id in block and escape(message_th) in block, (path, rule_id)
         if row_number is not None:
@@ -101,8 +116,13 @@ def test_feedback_workbooks_hold_each_submitters_findings(warehouse, examples_ru
 
 
 def test_report_renders_in_chromium_with_thai_text(warehouse, tmp_path):
-    shot, dom = render_in_chromium(warehouse / "reports" / "quality" / "index.html", tmp_path / "profile")
+    quality = warehouse / "reports" / "quality"
+    shot, dom = render_in_chromium(quality / "index.html", tmp_path / "profile")
     assert "รายงานคุณภาพข้อมูลที่ส่ง" in dom and "PIO51" in dom
+    assert_not_blank(shot)
+    [month] = (quality / "received").glob("*.html")  # the examples arrive in one night
+    shot, dom = render_in_chromium(month, tmp_path / "profile-month")
+    assert "ไฟล์ที่ได้รับเดือน" in dom and "PIO51_result_2566-01.csv" in dom and "กักกัน" in dom
     assert_not_blank(shot)
 
 

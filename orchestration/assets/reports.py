@@ -10,7 +10,7 @@ from orchestration.assets.publish import analytics_database
 from orchestration.resources import WarehouseResource
 from reporting.dashboard import write_dashboard
 from reporting.dbt_docs import write_dbt_docs
-from reporting.feedback.data import load_quality_data, quality_connection
+from reporting.feedback.data import quality_connection
 from reporting.feedback.report import write_quality_report
 from reporting.feedback.workbooks import write_feedback_workbooks
 from warehouse.private_files import share_published
@@ -19,24 +19,34 @@ from warehouse.private_files import share_published
 @dg.asset(
     key="quality_reports",
     group_name="reports",
-    deps=[dg.AssetKey(["quality", "files"]), dg.AssetKey(["quality", "findings"]), dg.AssetKey(["quality", "submission_quality"])],
-    description="$WAREHOUSE_DIR/reports/quality/: index.html for officials, and a feedback workbook per submitter and per province's factories.",
+    # raw/landed_files: which files the latest build took in (reporting/feedback/data.py)
+    deps=[
+        dg.AssetKey(["quality", "files"]),
+        dg.AssetKey(["quality", "findings"]),
+        dg.AssetKey(["quality", "submission_quality"]),
+        dg.AssetKey(["raw", "landed_files"]),
+    ],
+    description="$WAREHOUSE_DIR/reports/quality/: index.html for officials (the latest run's files), a page per month of receipt "
+    "(received/), and a feedback workbook per submitter and per province's factories.",
 )
 def quality_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     layout = warehouse.layout
     out_dir = layout.reports_dir / "quality"
     with quality_connection(layout.warehouse_db) as con:
-        data = load_quality_data(con)
-        report = write_quality_report(data, out_dir, datetime.now(ZoneInfo("Asia/Bangkok")))
+        report = write_quality_report(con, out_dir, datetime.now(ZoneInfo("Asia/Bangkok")))
         workbooks = write_feedback_workbooks(con, out_dir)
     share_published(layout.warehouse_dir, out_dir)  # for officials: readable whatever the night's umask
-    context.log.info(f"quality report {report}; {len(workbooks)} feedback workbooks")
+    latest = report.data.latest.files
+    context.log.info(
+        f"quality report {report.index}; {len(report.months_written)} month pages written; {len(workbooks)} feedback workbooks"
+    )
     return dg.MaterializeResult(
         metadata={
-            "report": dg.MetadataValue.path(str(report)),
+            "report": dg.MetadataValue.path(str(report.index)),
             "feedback workbooks": len(workbooks),
-            "files": len(data.files),
-            "findings": int(data.files["findings"].sum()),
+            "month pages written": len(report.months_written),
+            "files of the latest run": len(latest),
+            "findings of the latest run": int(latest["findings"].sum()),
         }
     )
 

@@ -19,7 +19,6 @@ are fetched, streamed. Which workbook a row belongs to is said once, in SQL
 
 import hashlib
 import itertools
-import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -31,7 +30,7 @@ from openpyxl.styles import Font
 
 from reporting.feedback.data import FINDING_ORDER
 from reporting.readable import EXCEL_MAX_ROWS, workbook_value
-from reporting.workbook_fingerprints import rows_fingerprint, writer_fingerprint
+from reporting.workbook_fingerprints import read_fingerprints, row_hash, rows_fingerprint, write_fingerprints, writer_fingerprint
 
 UNKNOWN_PROVINCE = "unassigned"
 FINGERPRINTS = ".workbook-fingerprints.json"
@@ -120,19 +119,14 @@ _WORKBOOK_ROWS = f"""
 FILE_ORDER = "submitter, period, path, file_sha256, version, status, rule_id, rows_read, rows_accepted, rows_quarantined, warnings"
 
 
-def _row_hash(order: str) -> str:
-    """hash() of the columns an ORDER BY list names."""
-    return f"hash({', '.join(item.split()[0] for item in order.split(', '))})"
-
-
 # Per workbook, its files' and its findings' fingerprints (a workbook's rows are
 # sorted by all their columns, so their order needs no part in it).
 _FINGERPRINTS = f"""
     with file_rows as (
-        select kind, key, {rows_fingerprint(_row_hash(FILE_ORDER))} as fingerprint from workbook_files group by all
+        select kind, key, {rows_fingerprint(row_hash(FILE_ORDER))} as fingerprint from workbook_files group by all
     ),
     finding_rows as (
-        select kind, key, {rows_fingerprint(_row_hash(FINDING_ORDER))} as fingerprint from workbook_findings group by all
+        select kind, key, {rows_fingerprint(row_hash(FINDING_ORDER))} as fingerprint from workbook_findings group by all
     )
     select kind, key, coalesce(file_rows.fingerprint, '') || '|' || coalesce(finding_rows.fingerprint, '') as rows
     from file_rows full join finding_rows using (kind, key)
@@ -149,13 +143,13 @@ def write_feedback_workbooks(con: duckdb.DuckDBPyConnection, out_dir: Path) -> l
         name = _workbook_name(kind, key)
         workbooks[name] = (kind, key)
         after[name] = hashlib.sha256(f"{_WRITER}\n{rows}".encode()).hexdigest()
-    before = _read_fingerprints(out_dir / FINGERPRINTS)
+    before = read_fingerprints(out_dir / FINGERPRINTS)
     stale = sorted(workbooks[name] for name in workbooks if before.get(name) != after[name] or not (out_dir / name).exists())
     _write_workbooks(con, out_dir, stale)
     for gone in before.keys() - after.keys():
         if gone.endswith(".xlsx"):  # only ever a workbook of ours, whatever the file says
             (out_dir / gone).unlink(missing_ok=True)
-    _write_fingerprints(out_dir / FINGERPRINTS, after)
+    write_fingerprints(out_dir / FINGERPRINTS, after)
     return [out_dir / name for name in sorted(workbooks, key=lambda name: (workbooks[name][0] != "submitter", workbooks[name][1]))]
 
 
@@ -194,22 +188,6 @@ def stream_rows(cursor: duckdb.DuckDBPyConnection, chunk: int = 10_000) -> Itera
 
 
 _WRITER = writer_fingerprint(__file__)
-
-
-def _read_fingerprints(path: Path) -> dict[str, str]:
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # none yet, or damaged: every workbook is written again
-    if not isinstance(stored, dict):
-        return {}
-    return {name: value for name, value in stored.items() if isinstance(value, str) and name == Path(name).name}
-
-
-def _write_fingerprints(path: Path, fingerprints: dict[str, str]) -> None:
-    partial = path.with_name(f"{path.name}.next")
-    partial.write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")
-    partial.replace(path)
 
 
 def write_workbook(target: Path, files: Iterable[tuple], findings: Iterable[tuple]) -> Path:
