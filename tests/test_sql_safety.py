@@ -46,7 +46,10 @@ REVIEWED = {
     ("checking/rules.py", "model.sql"): "a model's SQL as dbt compiled it from the project's own models",
     ("checking/check.py", "', '.join(FINDING_COLUMNS)"): "the columns of quality.findings, a constant",
     ("checking/feedback.py", "table"): "files or findings, the module's own loop over the two quality tables",
-    ("checking/feedback.py", "_quality_table_columns(table)"): "the quality models' contract in the project's yml: quoted names, dbt's types",
+    (
+        "checking/feedback.py",
+        "_quality_table_columns(table)",
+    ): "the quality models' contract in the project's yml: quoted names, dbt's types",
     ("checking/feedback.py", "', '.join(WORKBOOK_FILE_COLUMNS)"): "the workbook's file columns, a constant",
     ("checking/feedback.py", "', '.join(WORKBOOK_FINDING_COLUMNS)"): "the workbook's finding columns, a constant",
     ("checking/feedback.py", "FILE_ORDER"): "the workbook's order of files, a constant",
