@@ -176,7 +176,6 @@ class QualityData:
     summary: pd.DataFrame  # per regional submitter, its files and rows over every file received
     months: pd.DataFrame  # every month of receipt (newest first) and how many files it brought
     submission_quality: pd.DataFrame
-    provinces: dict[str, str]  # province_code -> Thai name
     overdue: pd.DataFrame  # the latest month past its deadline: results missing or late
 
 
@@ -202,7 +201,6 @@ def load_quality_data(con: duckdb.DuckDBPyConnection) -> QualityData:
         summary=con.execute(_SUMMARY).df(),
         months=con.execute(_MONTHS).df(),
         submission_quality=con.execute(_SUBMISSION_QUALITY).df(),
-        provinces=dict(con.execute("select province_code, name_th from reference.provinces").fetchall()),
         overdue=con.execute(_OVERDUE).df(),
     )
 
