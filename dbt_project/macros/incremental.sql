@@ -75,6 +75,26 @@
     where source = 'regional_reports' or file_seq > {{ isf_built_through() if built_through is none else built_through }}
 {%- endmacro %}
 
+{#- The rows of `model` a data test restricted to a night checks, as a query:
+    `night: factory_months` (a table with a row per factory_id and period), the
+    rows of the factory-months the night rewrote; `night: files` (a table with
+    the file_sha256 and path of its rows' files), the rows of the files the night
+    made again (isf_remade_files). Empty on a full build, when a test checks the
+    whole table (isf_tested_through says why the night's rows are enough). It
+    names what it reads with ref() whatever the build, so that dbt runs the test
+    after it. -#}
+{% macro night_rows(model, night) -%}
+    {%- set reads = ref('int_isf_submissions') if night == 'factory_months' else ref('stg_landed_files') -%}
+    {%- if (isf_tested_through() | trim) == '0' -%}
+    {%- elif night == 'factory_months' -%}
+        select * from {{ model }} semi join ({{ isf_touched_factory_months(isf_tested_through()) }}) as touched using (factory_id, period)
+    {%- elif night == 'files' -%}
+        select * from {{ model }} semi join ({{ isf_remade_files(isf_tested_through()) }}) as night_files using (file_sha256, path)
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("night: factory_months or files, not " ~ night) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The rows of quality.findings a night replaces: those isf_findings_remade()
     makes again, found by the file's content and path (the published table has
     neither the file's sequence nor its source). -#}
